@@ -44,7 +44,7 @@ struct testdev_msg {
 	char msg[TESTDEV_MSG_LEN];   /* NUL-terminated, may be truncated */
 };
 
-_Static_assert(sizeof(struct testdev_msg) == 48 + TESTDEV_FILE_LEN + TESTDEV_MSG_LEN,
+_Static_assert(sizeof(struct testdev_msg) == 40 + TESTDEV_FILE_LEN + TESTDEV_MSG_LEN,
 	       "testdev_msg has no padding");
 
 /*
