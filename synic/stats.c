@@ -1,0 +1,51 @@
+/* Per-VP statistics. Each vCPU thread counts its own calls, so the counters
+ * never bounce between cores; readers sum over VPs. */
+#include "internal.h"
+
+static enum synic_stat_call stat_call_of(uint16_t code)
+{
+	switch (code) {
+	case HVCALL_SIGNAL_EVENT: return STAT_CALL_SIGNAL_EVENT;
+	case HVCALL_CREATE_PORT: return STAT_CALL_CREATE_PORT;
+	case HVCALL_DELETE_PORT: return STAT_CALL_DELETE_PORT;
+	case HVCALL_CONNECT_PORT: return STAT_CALL_CONNECT_PORT;
+	case HVCALL_DISCONNECT_PORT: return STAT_CALL_DISCONNECT_PORT;
+	default: return STAT_CALL_OTHER;
+	}
+}
+
+static unsigned stat_status_of(uint16_t status)
+{
+	return status < STAT_STATUS_COUNT ? status : STAT_STATUS_COUNT - 1;
+}
+
+void stats_count_call(struct synic_vp *v, uint16_t call_code, uint16_t status)
+{
+	enum synic_stat_call c = stat_call_of(call_code);
+
+	atomic_fetch_add_explicit(&v->calls[c][stat_status_of(status)], 1,
+				  memory_order_relaxed);
+}
+
+uint64_t synic_stats_calls(const struct synic_partition *p, uint16_t call_code,
+			   uint16_t status)
+{
+	enum synic_stat_call c = stat_call_of(call_code);
+	unsigned st = stat_status_of(status);
+	uint64_t sum = 0;
+
+	for (uint32_t i = 0; i < p->max_vps; i++)
+		sum += atomic_load_explicit(&p->vps[i].calls[c][st],
+					    memory_order_relaxed);
+	return sum;
+}
+
+uint64_t synic_stats_sints_asserted(const struct synic_partition *p)
+{
+	uint64_t sum = 0;
+
+	for (uint32_t i = 0; i < p->max_vps; i++)
+		sum += atomic_load_explicit(&p->vps[i].sints_asserted,
+					    memory_order_relaxed);
+	return sum;
+}
