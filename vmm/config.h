@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* What the command line asks for, after parsing and before anything runs. */
+#ifndef SYNVMM_CONFIG_H
+#define SYNVMM_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_CPUS 64 /* the guest runtime's per-VP tables */
+#define CONFIG_MIN_MEM (2ull << 20)
+#define CONFIG_MAX_MEM (32ull << 30) /* what the boot page tables cover */
+#define CONFIG_DEFAULT_MEM (128ull << 20)
+
+enum vmm_command {
+	CMD_RUN,
+	CMD_INFO,
+	CMD_HELP,
+	CMD_VERSION,
+};
+
+enum serial_sink {
+	SERIAL_STDIO,
+	SERIAL_FILE,
+	SERIAL_NONE,
+};
+
+struct vmm_config {
+	enum vmm_command command;
+	const char *kernel;    /* the guest ELF */
+	unsigned int cpus;
+	uint64_t mem_size;     /* bytes */
+	const char *append;    /* guest command line, "" when none */
+	enum serial_sink serial;
+	const char *serial_path;
+	double timeout;        /* seconds, 0 = none */
+	unsigned int trace;    /* enum trace_flag bits */
+	bool strict_io;
+	bool verbose;
+	const char *kvm_path;  /* /dev/kvm unless SYNVMM_KVM_DEVICE says otherwise */
+};
+
+#endif

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One VM: guest RAM, the loaded guest, devices, vCPU threads, and the
+ * verdict. machine_start() runs a table of start-up stages and unwinds only
+ * those that completed; machine_wait() blocks until the first terminal event
+ * (test device, crash, timeout, all vCPUs halted) and returns its exit code.
+ */
+#ifndef SYNVMM_MACHINE_H
+#define SYNVMM_MACHINE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "guest_ram.h"
+#include "iobus.h"
+#include "kvm.h"
+#include "loader.h"
+#include "testdev.h"
+#include "uart.h"
+
+struct vcpu;
+struct kvm_cpuid2;
+
+struct machine {
+	const struct vmm_config *cfg;
+	struct kvm_sys kvm;
+	int vm_fd;
+	struct guest_ram ram;
+	void *elf_file;
+	size_t elf_size;
+	struct elf_image image;
+	struct kvm_cpuid2 *cpuid;
+
+	struct iobus pio, mmio;
+	struct uart uart;
+	pthread_mutex_t uart_lock; /* vCPUs share COM1 */
+	FILE *serial;
+	struct testdev testdev;
+
+	struct vcpu *vcpus;
+	unsigned int nr_vcpus;
+	unsigned int stages_done;
+
+	/* The verdict: the first terminal event wins. */
+	atomic_int exit_code; /* -1 until decided */
+	atomic_bool stopping;
+	pthread_mutex_t lock;
+	pthread_cond_t changed; /* verdict decided, or a vCPU halted */
+	unsigned int halted;    /* vCPUs asleep in HLT, under lock */
+};
+
+/* 0, or the exit code the failure maps to (2 bad ELF, 77 no KVM, 3 other),
+ * with one line in err. */
+int machine_start(struct machine *m, const struct vmm_config *cfg, char *err,
+		  size_t errlen);
+int machine_wait(struct machine *m);
+void machine_destroy(struct machine *m);
+
+/* Ends the run with `code` unless a verdict was already reached; the
+ * message (may be NULL) is printed on stderr only by the winner. */
+void machine_finish(struct machine *m, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool machine_stopping(const struct machine *m);
+/* A halted vCPU sleeps here until the machine stops. */
+void machine_halt_wait(struct machine *m, unsigned int vp);
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A vCPU: its fd, its kvm_run, its thread `vcpu<partition>.<n>`. The thread
+ * only runs KVM_RUN and hands each exit to dispatch_exit(). A kick sets
+ * immediate_exit and sends VCPU_KICK_SIGNAL, so KVM_RUN returns EINTR whether
+ * the thread was in the guest or about to enter it.
+ */
+#ifndef SYNVMM_VCPU_H
+#define SYNVMM_VCPU_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dispatch.h"
+
+#define VCPU_KICK_SIGNAL SIGUSR1
+
+struct machine;
+struct kvm_run;
+
+struct vcpu {
+	struct machine *m;
+	unsigned int index;
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;
+	pthread_t thread;
+	bool started;
+	struct dispatch_ctx ctx;
+};
+
+int vcpu_create(struct vcpu *v, struct machine *m, unsigned int index, char *err,
+		size_t errlen);
+void vcpu_destroy(struct vcpu *v);
+int vcpu_start(struct vcpu *v);
+void vcpu_kick(struct vcpu *v);
+void vcpu_join(struct vcpu *v);
+/* Installs the kick signal's (empty) handler; once per process. */
+int vcpu_kick_signal_init(void);
+
+#endif
