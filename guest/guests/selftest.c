@@ -70,7 +70,12 @@ static void check_exceptions(void)
 	GUEST_EXPECT_EXCEPTION(UD_VECTOR, ud2());
 	GUEST_EXPECT_EXCEPTION(UD_VECTOR, ud2());
 
-	/* A non-canonical FS base is an architectural #GP(0). */
+	/* A non-canonical data address is an architectural #GP(0). */
+	GUEST_EXPECT_EXCEPTION(GP_VECTOR,
+			       (void)*(volatile uint64_t *)0x8000000000000000ull);
+	GUEST_ASSERT_EQ(guest_last_exception().error_code, 0);
+
+	/* So is a non-canonical FS base in WRMSR (KVM checks; QEMU TCG does not). */
 	GUEST_ASSERT_EQ(wrmsr_safe(MSR_FS_BASE, 0x8000000000000000ull), GP_VECTOR);
 	GUEST_ASSERT_EQ(guest_last_exception().error_code, 0);
 	GUEST_ASSERT_EQ(wrmsr_safe(MSR_FS_BASE, 0x12345000ull), 0);

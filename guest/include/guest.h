@@ -98,16 +98,17 @@ __attribute__((noreturn)) void guest_park(void);
 					      "%s: " fmt, #cond, ##__VA_ARGS__); \
 	} while (0)
 /* Both sides are evaluated once and compared as uint64_t. */
-#define __GUEST_ASSERT_CMP(a, b, op)                                         \
+#define __GUEST_ASSERT_CMP(a, b, op, text)                                   \
 	do {                                                                 \
 		uint64_t __ga = (uint64_t)(a), __gb = (uint64_t)(b);         \
 		if (!(__ga op __gb))                                         \
 			guest_report_terminal(TESTDEV_ASSERT, __FILE__,      \
 					      __LINE__, __ga, __gb, 0,       \
-					      "%s", #a " " #op " " #b);      \
+					      "%s", text);                   \
 	} while (0)
-#define GUEST_ASSERT_EQ(a, b) __GUEST_ASSERT_CMP(a, b, ==)
-#define GUEST_ASSERT_NE(a, b) __GUEST_ASSERT_CMP(a, b, !=)
+/* Stringized here, before expansion: the message shows what was written. */
+#define GUEST_ASSERT_EQ(a, b) __GUEST_ASSERT_CMP(a, b, ==, #a " == " #b)
+#define GUEST_ASSERT_NE(a, b) __GUEST_ASSERT_CMP(a, b, !=, #a " != " #b)
 /* String equality; on failure the message shows both strings. */
 #define GUEST_ASSERT_STREQ(a, b)                                             \
 	do {                                                                 \
