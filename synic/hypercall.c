@@ -66,7 +66,9 @@ static uint16_t input_fetch(const struct synic_partition *p,
 static uint16_t hc_run(struct synic_partition *p, uint32_t vp,
 		       const struct hc_desc *d, const struct synic_hypercall *hc)
 {
-	uint8_t buf[HC_MAX_INPUT] = {0};
+	/* Not zeroed: input_fetch fills every byte a handler reads (its
+	 * input_size, or 16 for fast calls). */
+	uint8_t buf[HC_MAX_INPUT];
 	uint16_t st;
 
 	/* ACCESS_DENIED wins over input errors, as in Linux KVM (8.1). */
