@@ -133,11 +133,13 @@ void guest_main(void)
 	uint32_t n = guest_nr_cpus();
 
 	check_vp();
-	__atomic_fetch_add(&arrived, 1, __ATOMIC_SEQ_CST);
 	if (this_vp() != 0) {
+		/* Report first: VP 0's DONE must not overtake this PASS. */
 		GUEST_PASS("vp %u: index, stack and GS base", this_vp());
+		__atomic_fetch_add(&arrived, 1, __ATOMIC_SEQ_CST);
 		return;
 	}
+	__atomic_fetch_add(&arrived, 1, __ATOMIC_SEQ_CST);
 	printf("selftest: %u VPs, cmdline \"%s\"\n", n, guest_cmdline());
 	check_printf();
 	check_exceptions();
