@@ -304,7 +304,7 @@ int cli_parse(int argc, char **argv, struct vmm_config *cfg, char *err, size_t e
 	if (!args)
 		return fail(err, errlen, "out of memory");
 	/* getopt sees the subcommand as its argv[0]. */
-	optind = 1;
+	optind = 0; /* not 1: 0 makes glibc/musl getopt forget the previous argv too */
 	ret = parse_options(argc - first + 1, args + first - 1, cfg, err, errlen);
 	if (!ret && cfg->command != CMD_HELP && cfg->command != CMD_VERSION)
 		ret = parse_positionals(argc - first + 1, args + first - 1, cfg, err, errlen);
