@@ -463,10 +463,10 @@ static void assert_same_config(const struct vmm_config *a, const struct vmm_conf
 static void test_format_round_trip(void **state)
 {
 	struct fixture *f = *state;
-	struct fixture *g = calloc(1, sizeof(*g));
+	static struct fixture gs;
+	struct fixture *g = &gs;
 	char cmd[4096];
 
-	assert_non_null(g);
 	assert_int_equal(parse(f, "run", "-c", "4", "-m", "256M", "--append",
 			       "it's a \"quoted\" line $HOME `x` \\n", "--serial", "none",
 			       "--timeout", "2.5", "--trace", "io,exits", "--strict-io", "-v",
@@ -478,16 +478,15 @@ static void test_format_round_trip(void **state)
 	assert_non_null(strstr(cmd, "--strict-io"));
 	reparse(cmd, g);
 	assert_same_config(&f->cfg, &g->cfg);
-	free(g);
 }
 
 static void test_format_round_trip_defaults_and_file(void **state)
 {
 	struct fixture *f = *state;
-	struct fixture *g = calloc(1, sizeof(*g));
+	static struct fixture gs;
+	struct fixture *g = &gs;
 	char cmd[4096];
 
-	assert_non_null(g);
 	assert_int_equal(parse(f, "run", "g.elf", NULL), 0);
 	cli_format_command(&f->cfg, cmd, sizeof(cmd));
 	assert_string_equal(cmd, "synvmm run --cpus 1 --mem 131072K g.elf");
@@ -501,22 +500,20 @@ static void test_format_round_trip_defaults_and_file(void **state)
 	assert_same_config(&f->cfg, &g->cfg);
 	assert_string_equal(g->cfg.serial_path, "/tmp/out put.log");
 	assert_string_equal(g->cfg.kernel, "dir with space/o'k.elf");
-	free(g);
 }
 
 static void test_format_round_trip_timeout_precision(void **state)
 {
 	struct fixture *f = *state;
-	struct fixture *g = calloc(1, sizeof(*g));
+	static struct fixture gs;
+	struct fixture *g = &gs;
 	char cmd[4096];
 
-	assert_non_null(g);
 	/* Any accepted timeout must survive the round trip exactly. */
 	assert_int_equal(parse(f, "run", "--timeout", "1234567.5", "g.elf", NULL), 0);
 	cli_format_command(&f->cfg, cmd, sizeof(cmd));
 	reparse(cmd, g);
 	assert_same_config(&f->cfg, &g->cfg);
-	free(g);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
