@@ -57,7 +57,7 @@ const struct io_range *iobus_find(const struct iobus *bus, uint64_t addr,
 			lo = mid + 1;
 		} else {
 			/* An access straddling the range's end is nobody's. */
-			if (len == 0 || addr + len - 1 > range_last(r->base, r->len))
+			if (len == 0 || len - 1 > range_last(r->base, r->len) - addr)
 				return NULL;
 			return r;
 		}
