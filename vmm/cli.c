@@ -262,6 +262,10 @@ static int parse_options(int argc, char **args, struct vmm_config *cfg, char *er
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, args, "+:c:m:vhV", long_opts, NULL)) != -1) {
+		/* glibc leaves optopt 0 for an unknown long option; a short one
+		 * may sit inside a cluster ("-xv"), so name the letter. */
+		if (opt == '?' && optopt)
+			return fail(err, errlen, "unknown option '-%c'", optopt);
 		if (opt == '?')
 			return fail(err, errlen, "unknown option '%s'", args[optind - 1]);
 		if (opt == ':')
@@ -368,8 +372,21 @@ static void format_trace(const struct vmm_config *cfg, char *buf, size_t size)
 	}
 }
 
+/* The shortest %g spelling that reads back as the same double. */
+static const char *shortest_double(double v, char *buf, size_t size)
+{
+	for (int prec = 6; prec <= 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}
+
 void cli_format_command(const struct vmm_config *cfg, char *buf, size_t size)
 {
+	char num[32];
+
 	buf[0] = '\0';
 	append_fmt(buf, size, "synvmm run --cpus %u --mem %" PRIu64 "K", cfg->cpus,
 		   cfg->mem_size >> 10);
@@ -386,7 +403,7 @@ void cli_format_command(const struct vmm_config *cfg, char *buf, size_t size)
 		shell_word(buf, size, tmp);
 	}
 	if (cfg->timeout > 0)
-		append_fmt(buf, size, " --timeout %g", cfg->timeout);
+		append_fmt(buf, size, " --timeout %s", shortest_double(cfg->timeout, num, sizeof(num)));
 	format_trace(cfg, buf, size);
 	if (cfg->strict_io)
 		append_fmt(buf, size, " --strict-io");

@@ -197,9 +197,10 @@ int elf_load(const void *file, size_t size, const struct guest_ram *ram,
 	Elf *e;
 	int ret;
 
-	if (size < EI_NIDENT || memcmp(file, ELFMAG, SELFMAG))
-		return bad(err, errlen, size < SELFMAG ? "truncated: too short to be an ELF file"
-						       : "not an ELF file (bad magic)");
+	if (size >= SELFMAG && memcmp(file, ELFMAG, SELFMAG))
+		return bad(err, errlen, "not an ELF file (bad magic)");
+	if (size < EI_NIDENT)
+		return bad(err, errlen, "truncated: too short to be an ELF file");
 	if (file_class(file) == ELFCLASS64 && size < sizeof(Elf64_Ehdr))
 		return bad(err, errlen, "truncated: the ELF header is incomplete");
 	elf_version(EV_CURRENT);
