@@ -78,7 +78,7 @@ int synic_partition_create(struct synic *s,
 			   const struct synic_partition_config *cfg,
 			   struct synic_partition **out)
 {
-	struct synic_partition *p;
+	struct synic_partition *p = NULL;
 	int ret;
 
 	pthread_mutex_lock(&s->lock);
