@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cli.h"
+#include "hv_options.h"
 #include "trace.h"
 
 #include <ctype.h>
@@ -32,6 +33,16 @@ const char *cli_usage(void)
 "                       guest, or all\n"
 "      --strict-io      an I/O access no device claims ends the run (exit 3)\n"
 "  -v, --verbose        print the effective configuration as a command line\n"
+"      --port ID,KEY=VALUE,...\n"
+"                       a SynIC port owned by the guest: type=event|message|\n"
+"                       monitor (event), vp=N|any (0), sint=S (2), base=B (0),\n"
+"                       count=C (1); repeatable\n"
+"      --connection ID,port=P\n"
+"                       a connection of the guest to port P; repeatable\n"
+"      --privileges LIST\n"
+"                       the guest partition's Hyper-V privileges: default,\n"
+"                       none, or names (signal-events, vp-index, ...); -NAME\n"
+"                       removes one (default: everything implemented)\n"
 "      --kernel FILE    the guest ELF (instead of the positional GUEST.elf);\n"
 "                       also -kernel\n"
 "  -h, --help           this text\n"
@@ -51,6 +62,9 @@ enum long_only_opts {
 	OPT_STRICT_IO,
 	OPT_KERNEL,
 	OPT_SMP,
+	OPT_PORT,
+	OPT_CONNECTION,
+	OPT_PRIVILEGES,
 };
 
 static const struct option long_opts[] = {
@@ -64,6 +78,9 @@ static const struct option long_opts[] = {
 	{ "strict-io", no_argument, NULL, OPT_STRICT_IO },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "connection", required_argument, NULL, OPT_CONNECTION },
+	{ "privileges", required_argument, NULL, OPT_PRIVILEGES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -198,6 +215,9 @@ static int parse_one(int opt, const char *arg, struct vmm_config *cfg, char *err
 	case OPT_TRACE: return parse_trace(arg, cfg, err, errlen);
 	case OPT_STRICT_IO: cfg->strict_io = true; return 0;
 	case OPT_KERNEL: cfg->kernel = arg; return 0;
+	case OPT_PORT: return hv_parse_port(arg, cfg, err, errlen);
+	case OPT_CONNECTION: return hv_parse_connection(arg, cfg, err, errlen);
+	case OPT_PRIVILEGES: return hv_parse_privileges(arg, &cfg->privileges, err, errlen);
 	case 'v': cfg->verbose = true; return 0;
 	case 'h': cfg->command = CMD_HELP; return 0;
 	case 'V': cfg->command = CMD_VERSION; return 0;
@@ -216,6 +236,7 @@ static void config_defaults(struct vmm_config *cfg)
 	cfg->append = "";
 	cfg->serial = SERIAL_STDIO;
 	cfg->kvm_path = dev && *dev ? dev : "/dev/kvm";
+	cfg->privileges = hv_default_privileges();
 }
 
 /* argv copy with QEMU's single-dash words turned into getopt long options. */
@@ -372,6 +393,30 @@ static void format_trace(const struct vmm_config *cfg, char *buf, size_t size)
 	}
 }
 
+static void format_hyperv(const struct vmm_config *cfg, char *buf, size_t size)
+{
+	static const char *const types[] = { "?", "message", "event", "monitor" };
+	char privs[512];
+
+	if (cfg->privileges != hv_default_privileges()) {
+		hv_format_privileges(cfg->privileges, privs, sizeof(privs));
+		append_fmt(buf, size, " --privileges %s", privs);
+	}
+	for (unsigned int i = 0; i < cfg->nr_ports; i++) {
+		const struct port_option *p = &cfg->ports[i];
+
+		append_fmt(buf, size, " --port %u,type=%s,vp=", p->id, types[p->type & 3]);
+		if (p->vp == 0xffffffffu)
+			append_fmt(buf, size, "any");
+		else
+			append_fmt(buf, size, "%u", p->vp);
+		append_fmt(buf, size, ",sint=%u,base=%u,count=%u", p->sint, p->base, p->count);
+	}
+	for (unsigned int i = 0; i < cfg->nr_connections; i++)
+		append_fmt(buf, size, " --connection %u,port=%u", cfg->connections[i].id,
+			   cfg->connections[i].port);
+}
+
 /* The shortest %g spelling that reads back as the same double. */
 static const char *shortest_double(double v, char *buf, size_t size)
 {
@@ -407,5 +452,6 @@ void cli_format_command(const struct vmm_config *cfg, char *buf, size_t size)
 	format_trace(cfg, buf, size);
 	if (cfg->strict_io)
 		append_fmt(buf, size, " --strict-io");
+	format_hyperv(cfg, buf, size);
 	shell_word(buf, size, cfg->kernel ? cfg->kernel : "");
 }

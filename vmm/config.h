@@ -11,6 +11,25 @@
 #define CONFIG_MAX_MEM (32ull << 30) /* what the boot page tables cover */
 #define CONFIG_DEFAULT_MEM (128ull << 20)
 
+#define CONFIG_MAX_PORTS 64
+#define CONFIG_MAX_CONNECTIONS 64
+
+/* --port ID,type=...,vp=...,sint=...,base=...,count=... */
+struct port_option {
+	uint32_t id;
+	uint8_t type;   /* HV_PORT_TYPE_* */
+	uint32_t vp;    /* index or HV_ANY_VP */
+	uint8_t sint;
+	uint16_t base;
+	uint16_t count;
+};
+
+/* --connection ID,port=P */
+struct connection_option {
+	uint32_t id;
+	uint32_t port;
+};
+
 enum vmm_command {
 	CMD_RUN,
 	CMD_INFO,
@@ -37,6 +56,12 @@ struct vmm_config {
 	bool strict_io;
 	bool verbose;
 	const char *kvm_path;  /* /dev/kvm unless SYNVMM_KVM_DEVICE says otherwise */
+
+	uint64_t privileges;   /* the guest partition's HV_PRIV_* mask */
+	struct port_option ports[CONFIG_MAX_PORTS];
+	unsigned int nr_ports;
+	struct connection_option connections[CONFIG_MAX_CONNECTIONS];
+	unsigned int nr_connections;
 };
 
 #endif
