@@ -30,7 +30,7 @@ const char *cli_usage(void)
 "                       also -serial\n"
 "      --timeout SECS   stop the guest after SECS seconds (exit 124)\n"
 "      --trace LIST     one line per event on stderr; LIST of io,mmio,exits,\n"
-"                       guest, or all\n"
+"                       guest,msr,hyperv,apic, or all\n"
 "      --strict-io      an I/O access no device claims ends the run (exit 3)\n"
 "  -v, --verbose        print the effective configuration as a command line\n"
 "      --port ID,KEY=VALUE,...\n"
@@ -379,13 +379,13 @@ static void append_fmt(char *buf, size_t size, const char *fmt, ...)
 
 static void format_trace(const struct vmm_config *cfg, char *buf, size_t size)
 {
-	static const char *const words[] = { "io", "mmio", "exits", "guest" };
+	static const char *const words[] = { "io", "mmio", "exits", "guest", "msr", "hyperv", "apic" };
 	bool first = true;
 
 	if (!cfg->trace)
 		return;
 	append_fmt(buf, size, " --trace ");
-	for (unsigned int i = 0; i < 4; i++) {
+	for (unsigned int i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		if (cfg->trace & (1u << i)) {
 			append_fmt(buf, size, "%s%s", first ? "" : ",", words[i]);
 			first = false;

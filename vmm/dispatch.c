@@ -77,6 +77,9 @@ static enum dispatch_action dispatch_io(struct dispatch_ctx *ctx, struct kvm_run
 	if ((size != 1 && size != 2 && size != 4) || run->io.data_offset > ctx->run_size ||
 	    bytes > ctx->run_size - run->io.data_offset)
 		return fail(ctx, "malformed KVM_EXIT_IO (size %u, count %u)", size, run->io.count);
+	if (ctx->hooks && ctx->hooks->hypercall && is_write && size == 1 && run->io.count == 1 &&
+	    run->io.port == ctx->hooks->hypercall_port)
+		return ctx->hooks->hypercall(ctx->hooks->opaque, ctx->vp, run);
 	if (trace_on(TRACE_IO))
 		trace_printf("vp%u pio %s port 0x%x size %u count %u", ctx->vp,
 			     is_write ? "out" : "in", run->io.port, size, run->io.count);
@@ -115,8 +118,16 @@ enum dispatch_action dispatch_exit(struct dispatch_ctx *ctx, struct kvm_run *run
 		return dispatch_mmio(ctx, run);
 	case KVM_EXIT_HLT:
 		return DISPATCH_HALT;
+	case KVM_EXIT_X86_RDMSR:
+	case KVM_EXIT_X86_WRMSR:
+		if (ctx->hooks && ctx->hooks->msr)
+			return ctx->hooks->msr(ctx->hooks->opaque, ctx->vp, run);
+		run->msr.error = 1; /* nobody models it: #GP, as KVM would */
+		return DISPATCH_CONTINUE;
 	case KVM_EXIT_INTR:
 		return DISPATCH_CONTINUE; /* a kick: the run loop checks why */
+	case KVM_EXIT_IRQ_WINDOW_OPEN:
+		return DISPATCH_CONTINUE; /* the run loop injects what waits */
 	case KVM_EXIT_SHUTDOWN:
 		return fail(ctx, "guest crashed: triple fault (KVM_EXIT_SHUTDOWN)");
 	case KVM_EXIT_FAIL_ENTRY:

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "iobus.h"
 
@@ -21,8 +22,20 @@ enum dispatch_action {
 	DISPATCH_ERROR,    /* VMM error or guest crash: ctx->err says which */
 };
 
+/* Exits the dispatcher hands on, registers and all, to the Hyper-V
+ * transport (hyperv.c); NULL where there is none. */
+struct dispatch_hooks {
+	/* A 1-byte OUT to `hypercall_port`. */
+	enum dispatch_action (*hypercall)(void *opaque, unsigned int vp, struct kvm_run *run);
+	/* KVM_EXIT_X86_RDMSR / KVM_EXIT_X86_WRMSR. */
+	enum dispatch_action (*msr)(void *opaque, unsigned int vp, struct kvm_run *run);
+	void *opaque;
+	uint16_t hypercall_port;
+};
+
 struct dispatch_ctx {
 	unsigned int vp;
+	const struct dispatch_hooks *hooks; /* may be NULL */
 	const struct iobus *pio;
 	const struct iobus *mmio;
 	bool strict_io;

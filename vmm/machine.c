@@ -2,6 +2,8 @@
 #include "machine.h"
 #include "boot.h"
 #include "exit_codes.h"
+#include "hv_cpuid.h"
+#include "irq.h"
 #include "trace.h"
 #include "vcpu.h"
 
@@ -97,6 +99,8 @@ static void undo_open_kvm(struct machine *m)
 	kvm_close(&m->kvm);
 }
 
+static int guest_cpuid(struct machine *m);
+
 static int stage_create_vm(struct machine *m, char *err, size_t errlen)
 {
 	int ret;
@@ -109,13 +113,27 @@ static int stage_create_vm(struct machine *m, char *err, size_t errlen)
 		ioctl(m->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)KVM_TSS_GPA);
 	ret = kvm_set_user_memory(m->vm_fd, 0, 0, m->ram.size, m->ram.host);
 	if (ret == 0)
-		ret = kvm_supported_cpuid(&m->kvm, &m->cpuid);
+		ret = guest_cpuid(m);
 	if (ret < 0) {
 		snprintf(err, errlen, "%s failed: %s", kvm_last_failed_ioctl(), strerror(-ret));
 		close(m->vm_fd);
 		return EXIT_VMM_ERROR;
 	}
 	return 0;
+}
+
+/* What KVM supports, with Hyper-V's leaves in place of KVM's own. */
+static int guest_cpuid(struct machine *m)
+{
+	struct hv_cpuid_params p = { .privileges = m->cfg->privileges, .max_vps = m->cfg->cpus };
+	struct kvm_cpuid2 *supported;
+	int ret = kvm_supported_cpuid(&m->kvm, &supported);
+
+	if (ret < 0)
+		return ret;
+	m->cpuid = hv_cpuid_build(supported, &p);
+	free(supported);
+	return m->cpuid ? 0 : -ENOMEM;
 }
 
 static void undo_create_vm(struct machine *m)
@@ -213,6 +231,21 @@ static void undo_devices(struct machine *m)
 	pthread_mutex_destroy(&m->uart_lock);
 }
 
+static int stage_hyperv(struct machine *m, char *err, size_t errlen)
+{
+	m->hooks = (struct dispatch_hooks){
+		.hypercall = hyperv_hypercall_exit,
+		.msr = hyperv_msr_exit,
+		.opaque = m,
+		.hypercall_port = HV_HYPERCALL_PORT,
+	};
+	int code = hyperv_setup(m, err, errlen);
+
+	if (code)
+		hyperv_teardown(m);
+	return code;
+}
+
 static int stage_vcpus(struct machine *m, char *err, size_t errlen)
 {
 	m->vcpus = calloc(m->cfg->cpus, sizeof(*m->vcpus));
@@ -270,7 +303,9 @@ static const struct stage stages[] = {
 	{ "open KVM", stage_open_kvm, undo_open_kvm },
 	{ "create the VM", stage_create_vm, undo_create_vm },
 	{ "create devices", stage_devices, undo_devices },
+	{ "create the Hyper-V partition", stage_hyperv, hyperv_teardown },
 	{ "create vCPUs", stage_vcpus, undo_vcpus },
+	{ "create local APICs", irq_setup, irq_teardown },
 	{ "start vCPU threads", stage_start, undo_start },
 };
 
@@ -344,26 +379,21 @@ void machine_finish(struct machine *m, int code, const char *fmt, ...)
 	pthread_cond_broadcast(&m->changed);
 	pthread_mutex_unlock(&m->lock);
 	for (unsigned int i = 0; i < m->nr_vcpus; i++)
-		vcpu_kick(&m->vcpus[i]);
+		irq_notify(&m->vcpus[i]);
 }
 
-void machine_halt_wait(struct machine *m, unsigned int vp)
+void machine_halted(struct machine *m, unsigned int vp, int delta)
 {
 	bool all;
 
 	pthread_mutex_lock(&m->lock);
-	all = ++m->halted == m->nr_vcpus;
+	m->halted = (unsigned int)((int)m->halted + delta);
+	all = m->halted == m->nr_vcpus;
 	pthread_mutex_unlock(&m->lock);
-	/* Nothing can raise an interrupt yet, so a halted vCPU never wakes. */
 	if (all)
 		machine_finish(m, EXIT_VMM_ERROR,
-			       "every vCPU halted (last vp%u) and nothing can wake them: the guest stopped without a verdict",
+			       "every vCPU halted with interrupts disabled (last vp%u): the guest stopped without a verdict",
 			       vp);
-	pthread_mutex_lock(&m->lock);
-	while (!machine_stopping(m))
-		pthread_cond_wait(&m->changed, &m->lock);
-	m->halted--;
-	pthread_mutex_unlock(&m->lock);
 }
 
 static void deadline_after(struct timespec *ts, double seconds)

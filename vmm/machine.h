@@ -14,9 +14,12 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "dispatch.h"
 #include "guest_ram.h"
+#include "hyperv.h"
 #include "iobus.h"
 #include "kvm.h"
+#include "lapic.h"
 #include "loader.h"
 #include "testdev.h"
 #include "uart.h"
@@ -39,6 +42,9 @@ struct machine {
 	pthread_mutex_t uart_lock; /* vCPUs share COM1 */
 	FILE *serial;
 	struct testdev testdev;
+	struct lapic_bus apics;
+	struct hyperv hv;
+	struct dispatch_hooks hooks;
 
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus;
@@ -49,7 +55,7 @@ struct machine {
 	atomic_bool stopping;
 	pthread_mutex_t lock;
 	pthread_cond_t changed; /* verdict decided, or a vCPU halted */
-	unsigned int halted;    /* vCPUs asleep in HLT, under lock */
+	unsigned int halted;    /* vCPUs in HLT with interrupts off, under lock */
 };
 
 /* 0, or the exit code the failure maps to (2 bad ELF, 77 no KVM, 3 other),
@@ -64,7 +70,13 @@ void machine_destroy(struct machine *m);
 void machine_finish(struct machine *m, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool machine_stopping(const struct machine *m);
-/* A halted vCPU sleeps here until the machine stops. */
-void machine_halt_wait(struct machine *m, unsigned int vp);
+/* A vCPU entered (+1) or left (-1) HLT with interrupts off; when all have
+ * entered, nothing can wake them and the run ends (exit 3). */
+void machine_halted(struct machine *m, unsigned int vp, int delta);
+/* irq.c: raise a vector in vp's local APIC (any thread). */
+void machine_raise_irq(struct machine *m, uint32_t vp, uint8_t vector, bool auto_eoi);
+/* irq.c: an APIC MSR (APIC base, TSC deadline, x2APIC): 0, or 1 for #GP. */
+int machine_apic_msr(struct machine *m, unsigned int vp, uint32_t msr, uint64_t *data,
+		     bool is_write);
 
 #endif

@@ -16,12 +16,15 @@ static const struct {
 	{ "mmio", TRACE_MMIO },
 	{ "exits", TRACE_EXITS },
 	{ "guest", TRACE_GUEST },
+	{ "msr", TRACE_MSR },
+	{ "hyperv", TRACE_HYPERV },
+	{ "apic", TRACE_APIC },
 	{ "all", TRACE_ALL },
 };
 
 const char *trace_words(void)
 {
-	return "io,mmio,exits,guest,all";
+	return "io,mmio,exits,guest,msr,hyperv,apic,all";
 }
 
 static int trace_word(const char *w, size_t n, unsigned int *flags)

@@ -10,7 +10,11 @@ enum trace_flag {
 	TRACE_MMIO = 1u << 1,  /* MMIO accesses */
 	TRACE_EXITS = 1u << 2, /* every KVM exit */
 	TRACE_GUEST = 1u << 3, /* test-device SYNC lines */
-	TRACE_ALL = TRACE_IO | TRACE_MMIO | TRACE_EXITS | TRACE_GUEST,
+	TRACE_MSR = 1u << 4,   /* MSR exits */
+	TRACE_HYPERV = 1u << 5, /* hypercalls, SINTs, rejected guest values */
+	TRACE_APIC = 1u << 6,  /* interrupt injection, EOI, IPIs */
+	TRACE_ALL = TRACE_IO | TRACE_MMIO | TRACE_EXITS | TRACE_GUEST | TRACE_MSR | TRACE_HYPERV |
+		    TRACE_APIC,
 };
 
 /* Parses "io,exits,..." or "all"; 0 or -EINVAL with *bad set to the word. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "vcpu.h"
 #include "boot.h"
+#include "irq.h"
 #include "exit_codes.h"
 #include "machine.h"
 
@@ -15,9 +16,15 @@
 
 #define SYNC_WANTED (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | KVM_SYNC_X86_EVENTS)
 
+/* The vCPU this thread runs: the kick handler (and the APIC timer, whose
+ * signal is the same) stops its next or current KVM_RUN. */
+static _Thread_local struct kvm_run *volatile this_run;
+
 static void kick_handler(int sig)
 {
-	(void)sig; /* only interrupts KVM_RUN */
+	(void)sig;
+	if (this_run)
+		this_run->immediate_exit = 1;
 }
 
 int vcpu_kick_signal_init(void)
@@ -74,6 +81,9 @@ int vcpu_create(struct vcpu *v, struct machine *m, unsigned int index, char *err
 	memset(v, 0, sizeof(*v));
 	v->m = m;
 	v->index = index;
+	atomic_init(&v->in_guest, false);
+	pthread_mutex_init(&v->wait_lock, NULL);
+	pthread_cond_init(&v->wake, NULL);
 	v->fd = kvm_ioctl(m->vm_fd, KVM_CREATE_VCPU, (void *)(uintptr_t)index);
 	if (v->fd < 0) {
 		snprintf(err, errlen, "KVM_CREATE_VCPU %u failed: %s", index, strerror(-v->fd));
@@ -101,6 +111,7 @@ int vcpu_create(struct vcpu *v, struct machine *m, unsigned int index, char *err
 		.mmio = &m->mmio,
 		.strict_io = m->cfg->strict_io,
 		.run_size = v->run_size,
+		.hooks = &m->hooks,
 	};
 	return 0;
 }
@@ -113,6 +124,8 @@ void vcpu_destroy(struct vcpu *v)
 		close(v->fd);
 	v->run = NULL;
 	v->fd = -1;
+	pthread_cond_destroy(&v->wake);
+	pthread_mutex_destroy(&v->wait_lock);
 }
 
 static void vcpu_report_error(struct vcpu *v)
@@ -142,19 +155,31 @@ static void *vcpu_thread(void *arg)
 
 	snprintf(name, sizeof(name), "vcpu0.%u", v->index);
 	pthread_setname_np(pthread_self(), name);
+	this_run = v->run;
+	v->tid = gettid();
+	irq_thread_start(v);
 
 	while (!machine_stopping(m)) {
+		int ret;
+
 		v->run->kvm_valid_regs = SYNC_WANTED;
-		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+		/* in_guest before looking at the APIC: a vector raised after the
+		 * look sees in_guest and kicks. */
+		atomic_store(&v->in_guest, true);
+		irq_before_run(v);
+		ret = ioctl(v->fd, KVM_RUN, 0);
+		atomic_store(&v->in_guest, false);
+		if (ret < 0) {
 			if (vcpu_run_failed(v, errno))
 				break;
 			continue;
 		}
+		v->ran_once = true;
 		switch (dispatch_exit(&v->ctx, v->run)) {
 		case DISPATCH_CONTINUE:
 			break;
 		case DISPATCH_HALT:
-			machine_halt_wait(m, v->index);
+			irq_halt(v);
 			break;
 		case DISPATCH_STOP:
 			return NULL;

@@ -10,8 +10,11 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "dispatch.h"
 
@@ -27,8 +30,18 @@ struct vcpu {
 	struct kvm_run *run;
 	size_t run_size;
 	pthread_t thread;
+	pid_t tid;
 	bool started;
+	bool ran_once;          /* kvm_run's sync regs hold real state */
 	struct dispatch_ctx ctx;
+
+	/* Waking: irq_notify() from any thread, irq_halt() on this one. */
+	atomic_bool in_guest;   /* between "about to KVM_RUN" and its return */
+	pthread_mutex_t wait_lock;
+	pthread_cond_t wake;
+	bool wake_pending;      /* under wait_lock */
+	timer_t timer;          /* the APIC timer's host timer */
+	bool has_timer;
 };
 
 int vcpu_create(struct vcpu *v, struct machine *m, unsigned int index, char *err,
