@@ -113,9 +113,16 @@ uint32_t lapic_timer_current(const struct lapic *l)
  * guest's TSC has reached its deadline. */
 static uint64_t tsc_to_ns(const struct lapic *l, uint64_t ticks)
 {
-	uint64_t khz = l->bus->tsc_khz;
+	uint64_t khz = l->bus->tsc_khz, ms = ticks / khz;
 
-	return ticks / khz * NS_PER_MS + ((ticks % khz) * NS_PER_MS + khz - 1) / khz;
+	if (ms > (UINT64_MAX - NS_PER_MS) / NS_PER_MS)
+		return UINT64_MAX; /* centuries away: never, in practice */
+	return ms * NS_PER_MS + ((ticks % khz) * NS_PER_MS + khz - 1) / khz;
+}
+
+static uint64_t add_saturating(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
 static uint64_t tsc_deadline_ns(const struct lapic *l, uint64_t tsc)
@@ -127,7 +134,7 @@ static uint64_t tsc_deadline_ns(const struct lapic *l, uint64_t tsc)
 		return tsc_to_ns(l, tsc);
 	now = now_ns(l);
 	guest_tsc = ops->guest_tsc(lapic_ctx(l), l->vp);
-	return now + (tsc > guest_tsc ? tsc_to_ns(l, tsc - guest_tsc) : 0);
+	return add_saturating(now, tsc > guest_tsc ? tsc_to_ns(l, tsc - guest_tsc) : 0);
 }
 
 uint64_t lapic_timer_read_tsc_deadline(const struct lapic *l)

@@ -977,6 +977,19 @@ static void test_x2apic_mode_hides_mmio(void **state)
 	assert_int_equal(msr_rd(apic(0), X2(LAPIC_REG_TPR)), 0);
 }
 
+static void test_x2apic_takes_initial_id_and_keeps_ldr_on_init(void **state)
+{
+	struct lapic *l = apic(2);
+
+	(void)state;
+	wr(l, LAPIC_REG_ID, 0x30u << 24);
+	to_x2apic(l);
+	assert_int_equal(msr_rd(l, X2(LAPIC_REG_ID)), 2);
+	lapic_init_reset(l);
+	assert_int_equal(msr_rd(l, X2(LAPIC_REG_LDR)), 1u << 2);
+	assert_true(msr_rd(l, MSR_IA32_APIC_BASE) & LAPIC_BASE_EXTD);
+}
+
 /* ---- IA32_APIC_BASE ---- */
 
 static void test_apic_base_mode_transitions(void **state)
@@ -1205,6 +1218,18 @@ static void test_timer_tsc_deadline_rounds_up(void **state)
 	assert_int_equal(lapic_timer_next_ns(l), 0);
 }
 
+static void test_timer_tsc_deadline_far_future_saturates(void **state)
+{
+	struct lapic *l = apic(0);
+
+	(void)state;
+	wr(l, LAPIC_REG_LVT_TIMER, 0x33 | LAPIC_TIMER_TSC_DEADLINE);
+	assert_int_equal(msr_wr(l, MSR_IA32_TSC_DEADLINE, UINT64_MAX), 0);
+	assert_true(lapic_timer_next_ns(l) >= UINT64_MAX / 2);
+	lapic_timer_tick(l, 1ull << 62);
+	assert_false(irr_has(l, 0x33));
+}
+
 static void test_timer_tsc_deadline_with_guest_tsc(void **state)
 {
 	struct lapic_ops ops = fake_ops;
@@ -1410,6 +1435,7 @@ int main(void)
 		cmocka_unit_test_setup(test_x2apic_logical_cluster_ipi, setup),
 		cmocka_unit_test_setup(test_x2apic_physical_broadcast, setup),
 		cmocka_unit_test_setup(test_x2apic_mode_hides_mmio, setup),
+		cmocka_unit_test_setup(test_x2apic_takes_initial_id_and_keeps_ldr_on_init, setup),
 		cmocka_unit_test_setup(test_apic_base_mode_transitions, setup),
 		cmocka_unit_test_setup(test_apic_base_keeps_bsp, setup),
 		cmocka_unit_test_setup(test_apic_base_disable_resets_and_drops, setup),
@@ -1424,6 +1450,7 @@ int main(void)
 		cmocka_unit_test_setup(test_timer_zero_count_disarms, setup),
 		cmocka_unit_test_setup(test_timer_tsc_deadline, setup),
 		cmocka_unit_test_setup(test_timer_tsc_deadline_rounds_up, setup),
+		cmocka_unit_test_setup(test_timer_tsc_deadline_far_future_saturates, setup),
 		cmocka_unit_test_setup(test_timer_tsc_deadline_with_guest_tsc, setup),
 		cmocka_unit_test_setup(test_tsc_deadline_ignored_outside_its_mode, setup),
 		cmocka_unit_test_setup(test_timer_mode_switch_to_tsc_deadline_disarms, setup),
