@@ -31,7 +31,8 @@ static inline void apic_write(uint32_t reg, uint32_t v)
 	*(volatile uint32_t *)(uintptr_t)(APIC_MMIO_BASE + reg) = v;
 }
 
-/* Software-enable this VP's APIC (SVR bit 8, spurious vector 0xFF), TPR 0. */
+/* Software-enable this VP's APIC (SVR bit 8, spurious vector 0xFF with a
+ * do-nothing handler), TPR 0. */
 void apic_enable(void);
 static inline void apic_eoi(void) { apic_write(APIC_EOI, 0); }
 static inline uint32_t apic_id(void) { return apic_read(APIC_ID) >> 24; }

@@ -3,8 +3,15 @@
 #include "apic.h"
 #include "guest.h"
 
+/* Spurious interrupts get no EOI (SDM 10.9). */
+static void apic_spurious(struct ex_regs *regs)
+{
+	(void)regs;
+}
+
 void apic_enable(void)
 {
+	guest_install_handler(APIC_SPURIOUS_VECTOR, apic_spurious);
 	apic_write(APIC_TPR, 0);
 	apic_write(APIC_SVR, APIC_SVR_ENABLE | APIC_SPURIOUS_VECTOR);
 }
