@@ -335,7 +335,7 @@ static void test_bad_trace(void **state)
 	struct fixture *f = *state;
 
 	assert_fails(f, "unknown category at 'bogus'", "run", "--trace", "io,bogus", "g.elf");
-	assert_err_contains(f, "io,mmio,exits,guest,all");
+	assert_err_contains(f, "io,mmio,exits,guest,msr,hyperv,apic,all");
 	assert_fails(f, "unknown category", "run", "--trace", "io,", "g.elf");
 	assert_fails(f, "unknown category", "run", "--trace", "", "g.elf");
 	assert_fails(f, "unknown category at 'IO'", "run", "--trace", "IO", "g.elf");
