@@ -409,15 +409,26 @@ static void ring3_teardown(void)
 
 static void cpl3_call(uint64_t control, uint64_t input, const char *what)
 {
-	uint64_t pg = (uint64_t)(uintptr_t)hv_hypercall_pg, v;
+	uint64_t pg = (uint64_t)(uintptr_t)hv_hypercall_pg, v, gs_base, gs_after;
 
 	ring3_control = control;
 	ring3_input = input;
 	ring3_rax = 0xBAD;
 	r3_vector = 0xFFFF;
 	printf("hv_input: CPL 3 calls the hypercall page: %s\n", what);
+	gs_base = rdmsr(MSR_GS_BASE);
 	v = ring3_enter((void (*)(void))(uintptr_t)ring3_call_page,
 			ring3_stack + sizeof(ring3_stack));
+	/*
+	 * The runtime never swapgs; if IRET's null-selector handling cleared
+	 * the GS base on the way to CPL 3, put it back before anything uses
+	 * this_vp() (the dispatch then read GS-relative data from page 0).
+	 */
+	gs_after = rdmsr(MSR_GS_BASE);
+	wrmsr(MSR_GS_BASE, gs_base);
+	if (gs_after != gs_base)
+		printf("hv_input: note: GS base was 0x%llx after the CPL 3 round trip (restored)\n",
+		       (unsigned long long)gs_after);
 	GUEST_ASSERT_EQ(v, r3_vector);
 	GUEST_ASSERT_EQ(r3_cs & 3, 3);
 	if (r3_vector == UD_VECTOR && r3_rip == (uint64_t)(uintptr_t)ring3_after_call)
