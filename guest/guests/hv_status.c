@@ -13,6 +13,7 @@
  *                 then conn=, conn2= signal: INVALID_PORT_ID (needs create-port)
  *   bad-flag      FlagNumber >= count: INVALID_PARAMETER
  *   bad-vp        conn -> port on VP 3 of a 1-VP guest: INVALID_VP_INDEX
+ *   no-vp         conn -> vp=any port, the only VP's SINT masked: INVALID_VP_INDEX
  *   scontrol-off  SCONTROL disabled: INVALID_SYNIC_STATE
  *   siefp-off     SIEFP disabled: INVALID_SYNIC_STATE
  *   masked        target SINT masked: INVALID_SYNIC_STATE, flag left clear
@@ -145,6 +146,20 @@ static void case_bad_vp(void)
 	assert_sief_zero("after bad VP");
 }
 
+/* HV_ANY_VP with no eligible VP is the seed's "no VP available" (rule 8.4). */
+static void case_no_vp(void)
+{
+	uint32_t conn = arg("conn", 11);
+
+	hv_sint_set(5, VECTOR + 5, true, false, false);
+	expect_both(conn, 1, HV_STATUS_INVALID_VP_INDEX, "ANY_VP port, the only VP's SINT 5 masked");
+	assert_sief_zero("ANY_VP, no VP available");
+	hv_sint_set(5, VECTOR + 5, false, false, false);
+	HV_ASSERT_STATUS(hv_signal_event_fast(conn, 1), HV_STATUS_SUCCESS);
+	GUEST_ASSERT(hv_sief_test_and_clear(sief, 5, 1));
+	GUEST_PASS("ANY_VP port, SINT 5 unmasked: SUCCESS on VP 0");
+}
+
 static void case_scontrol_off(void)
 {
 	uint32_t conn = arg("conn", 5);
@@ -245,6 +260,7 @@ static const struct {
 	{ "deleted-port", case_deleted_port },
 	{ "bad-flag", case_bad_flag },
 	{ "bad-vp", case_bad_vp },
+	{ "no-vp", case_no_vp },
 	{ "scontrol-off", case_scontrol_off },
 	{ "siefp-off", case_siefp_off },
 	{ "masked", case_masked },
