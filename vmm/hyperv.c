@@ -103,7 +103,9 @@ static int create_partition(struct machine *m, char *err, size_t errlen)
 {
 	struct synic_partition_config pc = {
 		.id = HV_GUEST_PARTITION_ID,
-		.max_vps = m->cfg->cpus,
+		/* Room for VPs the guest does not have: a port may target one,
+		 * and signalling it answers INVALID_VP_INDEX, as the spec says. */
+		.max_vps = CONFIG_MAX_CPUS,
 		.privileges = m->cfg->privileges,
 		.seams = &guest_seams,
 		.opaque = m,
