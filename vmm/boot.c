@@ -142,3 +142,37 @@ void boot_vcpu_state(struct kvm_sregs *sregs, struct kvm_regs *regs,
 	regs->rsi = vp;
 	regs->rflags = 0x2;
 }
+
+static struct kvm_segment real_segment(uint16_t selector, uint8_t type)
+{
+	return (struct kvm_segment){
+		.base = (uint64_t)selector << 4,
+		.limit = 0xffff,
+		.selector = selector,
+		.type = type,
+		.present = 1,
+		.s = 1,
+	};
+}
+
+void boot_sipi_state(struct kvm_sregs *sregs, struct kvm_regs *regs, uint8_t vector,
+		     uint32_t signature)
+{
+	struct kvm_segment data = real_segment(0, 3);
+
+	sregs->cs = real_segment((uint16_t)(vector << 8), 11);
+	sregs->ds = sregs->es = sregs->fs = sregs->gs = sregs->ss = data;
+	sregs->tr = (struct kvm_segment){ .limit = 0xffff, .type = 11, .present = 1 };
+	sregs->ldt = (struct kvm_segment){ .limit = 0xffff, .type = 2, .present = 1 };
+	sregs->gdt.base = sregs->idt.base = 0;
+	sregs->gdt.limit = sregs->idt.limit = 0xffff;
+	sregs->cr0 = 0x60000010; /* CD, NW, ET */
+	sregs->cr2 = sregs->cr3 = sregs->cr4 = 0;
+	sregs->efer = 0;
+	memset(sregs->interrupt_bitmap, 0, sizeof(sregs->interrupt_bitmap));
+
+	memset(regs, 0, sizeof(*regs));
+	regs->rip = 0;
+	regs->rdx = signature;
+	regs->rflags = 0x2;
+}

@@ -35,5 +35,11 @@ int boot_write_tables(const struct guest_ram *ram, unsigned int nr_cpus,
 		      const char *cmdline);
 void boot_vcpu_state(struct kvm_sregs *sregs, struct kvm_regs *regs,
 		     uint64_t entry, unsigned int vp);
+/* The state a STARTUP IPI with `vector` leaves an application processor in
+ * (INIT state, SDM 9.1.1, then CS:IP = vector<<8:0): real mode, paging and
+ * caches as after INIT, RDX = the processor signature. Keeps sregs'
+ * apic_base. */
+void boot_sipi_state(struct kvm_sregs *sregs, struct kvm_regs *regs, uint8_t vector,
+		     uint32_t signature);
 
 #endif

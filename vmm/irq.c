@@ -3,6 +3,7 @@
 #include "exit_codes.h"
 #include "lapic.h"
 #include "machine.h"
+#include "startup.h"
 #include "trace.h"
 #include "vcpu.h"
 
@@ -45,17 +46,20 @@ static void op_eoi(void *ctx, unsigned int vp, uint8_t vec)
 
 static void op_init(void *ctx, unsigned int vp)
 {
-	(void)ctx;
+	struct machine *m = ctx;
+
 	if (trace_on(TRACE_APIC))
-		trace_printf("vp%u INIT IPI ignored: secondary vCPUs start with the boot vCPU", vp);
+		trace_printf("vp%u INIT", vp);
+	if (vp < m->nr_vcpus)
+		startup_init_ipi(&m->vcpus[vp]);
 }
 
 static void op_sipi(void *ctx, unsigned int vp, uint8_t vec)
 {
-	(void)ctx;
-	if (trace_on(TRACE_APIC))
-		trace_printf("vp%u SIPI (page 0x%x) ignored: secondary vCPUs start with the boot vCPU",
-			     vp, vec);
+	struct machine *m = ctx;
+
+	if (vp < m->nr_vcpus)
+		startup_sipi(&m->vcpus[vp], vec);
 }
 
 static uint64_t op_now_ns(void *ctx)

@@ -2,6 +2,7 @@
 #include "vcpu.h"
 #include "boot.h"
 #include "irq.h"
+#include "startup.h"
 #include "exit_codes.h"
 #include "machine.h"
 
@@ -82,6 +83,9 @@ int vcpu_create(struct vcpu *v, struct machine *m, unsigned int index, char *err
 	v->m = m;
 	v->index = index;
 	atomic_init(&v->in_guest, false);
+	/* Only the boot vCPU runs from the start; the others wait for SIPI. */
+	atomic_init(&v->startup_check, index != 0);
+	v->waiting_sipi = index != 0;
 	pthread_mutex_init(&v->wait_lock, NULL);
 	pthread_cond_init(&v->wake, NULL);
 	v->fd = kvm_ioctl(m->vm_fd, KVM_CREATE_VCPU, (void *)(uintptr_t)index);
@@ -162,6 +166,8 @@ static void *vcpu_thread(void *arg)
 	while (!machine_stopping(m)) {
 		int ret;
 
+		if (!startup_service(v))
+			break;
 		v->run->kvm_valid_regs = SYNC_WANTED;
 		/* in_guest before looking at the APIC: a vector raised after the
 		 * look sees in_guest and kicks. */

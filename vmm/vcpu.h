@@ -40,6 +40,10 @@ struct vcpu {
 	pthread_mutex_t wait_lock;
 	pthread_cond_t wake;
 	bool wake_pending;      /* under wait_lock */
+	/* Start-up (startup.c): under wait_lock but startup_check. */
+	atomic_bool startup_check; /* INIT arrived, or not started yet */
+	bool init_pending, waiting_sipi, sipi_pending;
+	uint8_t sipi_vector;
 	timer_t timer;          /* the APIC timer's host timer */
 	bool has_timer;
 };

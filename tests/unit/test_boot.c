@@ -274,6 +274,39 @@ static void test_vcpu_state_per_vp(void **state)
 	assert_memory_equal(&s0.cs, &s1.cs, sizeof(s0.cs));
 }
 
+static void test_sipi_state(void **state)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	(void)state;
+	memset(&sregs, 0xa5, sizeof(sregs)); /* whatever the vCPU had before */
+	memset(&regs, 0xa5, sizeof(regs));
+	sregs.apic_base = 0xfee00800;
+	boot_sipi_state(&sregs, &regs, 0x70, 0x00a00f11);
+	/* CS:IP = 0x7000:0000, so the first instruction is at page 0x70. */
+	assert_int_equal(sregs.cs.selector, 0x7000);
+	assert_int_equal(sregs.cs.base, 0x70000);
+	assert_int_equal(sregs.cs.limit, 0xffff);
+	assert_int_equal(sregs.cs.l, 0);
+	assert_int_equal(sregs.cs.db, 0);
+	assert_int_equal(sregs.ss.base, 0);
+	assert_int_equal(sregs.ds.limit, 0xffff);
+	assert_int_equal(regs.rip, 0);
+	assert_int_equal(regs.rflags, 0x2); /* interrupts off */
+	assert_int_equal(regs.rdx, 0x00a00f11);
+	assert_int_equal(regs.rax, 0);
+	assert_int_equal(regs.rsp, 0);
+	assert_int_equal(sregs.cr0, 0x60000010); /* real mode, no paging */
+	assert_int_equal(sregs.cr3, 0);
+	assert_int_equal(sregs.cr4, 0);
+	assert_int_equal(sregs.efer, 0);
+	assert_int_equal(sregs.idt.limit, 0xffff);
+	assert_int_equal(sregs.apic_base, 0xfee00800); /* kept */
+	for (size_t i = 0; i < sizeof(sregs.interrupt_bitmap) / sizeof(sregs.interrupt_bitmap[0]); i++)
+		assert_int_equal(sregs.interrupt_bitmap[i], 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -289,6 +322,7 @@ int main(void)
 		T(test_ram_too_small),
 		cmocka_unit_test(test_vcpu_state),
 		cmocka_unit_test(test_vcpu_state_per_vp),
+		cmocka_unit_test(test_sipi_state),
 	};
 
 	return cmocka_run_group_tests_name("boot", tests, NULL, NULL);
