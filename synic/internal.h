@@ -30,6 +30,7 @@ struct synic_vp {
 	_Atomic uint64_t simp;
 	_Atomic uint64_t sint[HV_SINT_COUNT];
 	_Atomic uint64_t sints_asserted;       /* into this VP */
+	_Atomic uint64_t sint_eois;            /* EOIs of this VP's non-AutoEOI SINTs */
 	_Atomic uint64_t calls[STAT_CALL_COUNT][STAT_STATUS_COUNT];
 };
 

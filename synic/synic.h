@@ -147,6 +147,15 @@ uint16_t synic_disconnect(struct synic *s, uint64_t conn_partition_id,
 uint16_t synic_signal_event(struct synic_partition *caller, uint32_t conn_id,
 			    uint16_t flag_number);
 
+/* ---- EOI (eoi.c): "the guest EOI'd vector on VP v" ----
+ * The VMM's local APIC reports every EOI that retires an in-service vector.
+ * Returns the SINT whose vector it was (an unmasked, non-AutoEOI SINT of
+ * that VP; the lowest-numbered if several share it), counted in the
+ * statistics, or -ENOENT when no SINT of the VP uses it. The message queues
+ * deliver the next pending message here. */
+int synic_sint_eoi(struct synic_partition *p, uint32_t vp, uint8_t vector);
+uint64_t synic_stats_sint_eois(const struct synic_partition *p);
+
 /* ---- statistics (stats.c): relaxed atomic counters, summed over VPs ---- */
 uint64_t synic_stats_calls(const struct synic_partition *p, uint16_t call_code,
 			   uint16_t status);

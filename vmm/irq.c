@@ -4,6 +4,7 @@
 #include "lapic.h"
 #include "machine.h"
 #include "startup.h"
+#include "synic.h"
 #include "trace.h"
 #include "vcpu.h"
 
@@ -36,12 +37,14 @@ static void op_kick(void *ctx, unsigned int vp)
 		irq_notify(&m->vcpus[vp]);
 }
 
+/* On vp's own thread: the SynIC hears of EOIs of its (non-AutoEOI) SINTs. */
 static void op_eoi(void *ctx, unsigned int vp, uint8_t vec)
 {
-	(void)ctx;
-	/* The SynIC's message queues will want non-AutoEOI SINT EOIs here. */
+	struct machine *m = ctx;
+	int sint = m->hv.partition ? synic_sint_eoi(m->hv.partition, vp, vec) : -1;
+
 	if (trace_on(TRACE_APIC))
-		trace_printf("vp%u EOI vector 0x%x", vp, vec);
+		trace_printf("vp%u EOI vector 0x%x%s", vp, vec, sint >= 0 ? " (a SINT)" : "");
 }
 
 static void op_init(void *ctx, unsigned int vp)
