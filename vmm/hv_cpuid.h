@@ -2,8 +2,8 @@
 /*
  * The guest's CPUID with Hyper-V's leaves: KVM's own 0x4000000x leaves
  * replaced by "Microsoft Hv" ones that advertise exactly what synvmm
- * implements (hyperv.md section 3), the hypervisor bit set, and the local
- * APIC features synvmm's user-space APIC does not offer cleared.
+ * implements (hyperv.md section 3), the hypervisor bit set, and x2APIC
+ * cleared (synvmm's user-space APIC offers xAPIC and TSC-deadline).
  */
 #ifndef SYNVMM_HV_CPUID_H
 #define SYNVMM_HV_CPUID_H

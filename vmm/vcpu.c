@@ -59,6 +59,25 @@ static int vcpu_set_cpuid(struct vcpu *v, const struct kvm_cpuid2 *supported)
 	return ret;
 }
 
+/* The guest's TSC runs at the host's rate from an offset KVM chose at
+ * creation; measure it once so the APIC model can read the guest TSC
+ * without an ioctl. */
+static int vcpu_measure_tsc_offset(struct vcpu *v)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e;
+	} msrs = { .hdr.nmsrs = 1, .e.index = 0x10 /* IA32_TIME_STAMP_COUNTER */ };
+	uint64_t before = __builtin_ia32_rdtsc();
+	int ret = kvm_ioctl(v->fd, KVM_GET_MSRS, &msrs);
+	uint64_t after = __builtin_ia32_rdtsc();
+
+	if (ret < 0)
+		return ret;
+	v->tsc_offset = (int64_t)(msrs.e.data - (before + (after - before) / 2));
+	return 0;
+}
+
 static int vcpu_set_boot_state(struct vcpu *v)
 {
 	struct kvm_sregs sregs;
@@ -104,6 +123,8 @@ int vcpu_create(struct vcpu *v, struct machine *m, unsigned int index, char *err
 	ret = vcpu_set_cpuid(v, m->cpuid);
 	if (!ret)
 		ret = vcpu_set_boot_state(v);
+	if (!ret)
+		ret = vcpu_measure_tsc_offset(v);
 	if (ret < 0) {
 		snprintf(err, errlen, "%s on vCPU %u failed: %s", kvm_last_failed_ioctl(), index,
 			 strerror(-ret));

@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -44,6 +45,7 @@ struct vcpu {
 	atomic_bool startup_check; /* INIT arrived, or not started yet */
 	bool init_pending, waiting_sipi, sipi_pending;
 	uint8_t sipi_vector;
+	int64_t tsc_offset;     /* guest TSC - host TSC, for TSC-deadline */
 	timer_t timer;          /* the APIC timer's host timer */
 	bool has_timer;
 };

@@ -203,7 +203,8 @@ static void test_cpuid_leaves(void **state)
 	c = hv_cpuid_build(&in.c, &p);
 	assert_non_null(c);
 	assert_int_equal(c->nent, 1 + 7);
-	assert_int_equal(leaf(c, 1)->ecx, (1u << 31) | 1); /* hypervisor on, x2APIC, TSC-deadline off */
+	/* hypervisor on, x2APIC off, TSC-deadline kept */
+	assert_int_equal(leaf(c, 1)->ecx, (1u << 31) | (1u << 24) | 1);
 	assert_int_equal(leaf(c, 0x40000000)->eax, 0x40000006);
 	assert_memory_equal(&leaf(c, 0x40000000)->ebx, "Micr", 4);
 	assert_memory_equal(&leaf(c, 0x40000000)->ecx, "osof", 4);
