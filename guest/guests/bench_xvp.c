@@ -7,8 +7,13 @@
  *   (rdtsc as the first instruction of VP 1's handler)
  *     - (lfence; rdtsc; lfence on VP 0 right before the hypercall)
  *
- * KVM keeps the vCPUs' TSCs of one VM synchronised, so the difference is
- * meaningful (samples where it is negative are counted and reported).
+ * KVM keeps the vCPUs' TSCs of one VM synchronised when the host's TSC is
+ * stable, so the difference is meaningful. Where it is not (the nested lab:
+ * its L1 kernel marks the TSC unstable, and KVM then re-bases a vCPU's TSC
+ * whenever its thread is loaded again) negative samples are counted, and
+ * each phase prints the bounds on the offset the samples imply. Robust on
+ * any host: _seen = VP 0's clock when VP 0 sees the handler's stamp - t0,
+ * an upper bound (the handler's first instruction + 6 + VP 0's poll).
  * Two phases, n events each (default 10^4, `--append n=N`), after a few
  * warm-up events that are not counted:
  *   halted  VP 1 waits in `cli; check; sti; hlt`; VP 0 signals only once VP 1
@@ -30,11 +35,14 @@
  * VALUE lines (cycles = TSC cycles; medians unless named _p90 / _min):
  *   samples, out_0x80_cycles, out_0x80_vp1_busy_cycles,
  *   halted_latency_cycles (+ _min, _p90), busy_latency_cycles (+ _min, _p90),
+ *   halted_seen_cycles, busy_seen_cycles (VP 0's clock only, see above),
  *   halted_signal_call_cycles, busy_signal_call_cycles,
  *   halted_latency_vs_out_x100, busy_latency_vs_out_x100 (both over
- *   out_0x80_cycles), busy_vs_halted_latency_x100, negative_samples,
+ *   out_0x80_cycles), halted_seen_vs_out_x100, busy_seen_vs_out_x100,
+ *   busy_vs_halted_latency_x100, negative_samples,
  *   tsc_khz, tsc_khz_source (1 TIME_REF_COUNT, 2 CPUID 0x15, 3 CPUID 0x16),
- *   out_0x80_ns, halted_latency_ns, busy_latency_ns (when tsc_khz is known)
+ *   out_0x80_ns, halted_latency_ns, busy_latency_ns, halted_seen_ns,
+ *   busy_seen_ns (when tsc_khz is known)
  *
  * Run with: -c 2 --port 1,type=event,vp=1,sint=2,base=0,count=1
  *           --connection 5,port=1 [--append 'conn=5 n=10000']
@@ -65,6 +73,7 @@ volatile uint32_t bench_xvp_spurious;  /* ... that found the flag clear */
 static volatile uint32_t phase, vp1_ready, vp1_mode, vp1_armed;
 static uint32_t lat_halt[MAX_SAMPLES], lat_busy[MAX_SAMPLES];
 static uint32_t call_halt[MAX_SAMPLES], call_busy[MAX_SAMPLES];
+static uint32_t seen_halt[MAX_SAMPLES], seen_busy[MAX_SAMPLES];
 static uint32_t outs[MAX_SAMPLES], outs_busy[MAX_SAMPLES];
 static uint32_t negative, conn, n;
 
@@ -238,10 +247,28 @@ static void wait_vp1(volatile uint32_t *what, uint32_t value, const char *name)
 		GUEST_FAIL("timed out waiting for VP 1: %s == %u (is %u)", name, value, *what);
 }
 
-/* One event: returns the latency and VP 0's call time through *call. */
-static uint32_t one_event(bool halted, uint32_t *prev_armed, uint32_t *call)
+/* Per phase: bounds on VP 1's TSC minus VP 0's (see the header). */
+static int64_t skew_lo, skew_hi;
+
+/*
+ * Busy-poll the stamp with no PAUSE (a PAUSE-loop exit would delay VP 0's
+ * view); bounded. Returns VP 0's TSC when it saw the stamp.
+ */
+static uint64_t wait_stamp(void)
 {
-	uint64_t t0, t1, r, s;
+	for (unsigned long i = 0; i < 1000000000ul; i++)
+		if (bench_xvp_stamp != 0)
+			return tsc();
+	GUEST_FAIL("VP 1's handler never ran (%u handled so far)", bench_xvp_handled);
+}
+
+/*
+ * One event: the latency (VP 1's stamp - VP 0's t0, 0 if negative); *seen:
+ * when VP 0 saw the stamp (VP 0's clock only); *call: VP 0's hypercall.
+ */
+static uint32_t one_event(bool halted, uint32_t *prev_armed, uint32_t *call, uint32_t *seen)
+{
+	uint64_t t0, t1, t2, r, s;
 
 	if (halted) {
 		/* VP 1 announced it is about to execute sti; hlt again. */
@@ -253,11 +280,16 @@ static uint32_t one_event(bool halted, uint32_t *prev_armed, uint32_t *call)
 	t0 = tsc();
 	r = hv_signal_event_fast(conn, FLAG);
 	t1 = tsc();
+	t2 = wait_stamp();
 	HV_ASSERT_STATUS(r, HV_STATUS_SUCCESS);
-	if (!spin_until(bench_xvp_stamp != 0, 100000000ul))
-		GUEST_FAIL("VP 1's handler never ran (%u handled so far)", bench_xvp_handled);
 	s = bench_xvp_stamp;
 	*call = clamp32(t1 - t0);
+	*seen = clamp32(t2 - t0);
+	/* The handler ran in [t0, t2] on VP 0's clock. */
+	if ((int64_t)(s - t2) > skew_lo)
+		skew_lo = (int64_t)(s - t2);
+	if ((int64_t)(s - t0) < skew_hi)
+		skew_hi = (int64_t)(s - t0);
 	if (s < t0) {
 		negative++;
 		return 0;
@@ -275,15 +307,21 @@ static void measure_out(uint32_t *a)
 	}
 }
 
-static void run_phase(bool halted, uint32_t *lat, uint32_t *call)
+static void run_phase(bool halted, uint32_t *lat, uint32_t *call, uint32_t *seen)
 {
-	uint32_t armed = 0, dummy;
+	uint32_t armed = 0, d1, d2;
 
 	for (uint32_t i = 0; i < WARMUP; i++)
-		(void)one_event(halted, &armed, &dummy);
+		(void)one_event(halted, &armed, &d1, &d2);
 	negative = 0;
+	skew_lo = INT64_MIN;
+	skew_hi = INT64_MAX;
 	for (uint32_t i = 0; i < n; i++)
-		lat[i] = one_event(halted, &armed, &call[i]);
+		lat[i] = one_event(halted, &armed, &call[i], &seen[i]);
+	printf("bench_xvp: %s: VP 1's TSC - VP 0's TSC in [%lld, %lld] cycles%s\n",
+	       halted ? "halted" : "busy", (long long)skew_lo, (long long)skew_hi,
+	       skew_lo > skew_hi ? " (empty: the offset moved during the phase)" :
+	       skew_lo > 0 || skew_hi < 0 ? " (not synchronised: cross-VP latencies are off)" : "");
 }
 
 /* TSC kHz from CPUID 0x15 (crystal) or 0x16 (base MHz); 0 if neither. */
@@ -320,7 +358,7 @@ void guest_main(void)
 	uint64_t ref0 = 0, ref1 = 0, tsc0, tsc1, khz = 0;
 	uint32_t source = 0, halted_neg, busy_neg, handled_want;
 	bool have_ref;
-	struct stats out, out_b, lh, lb, ch, cb;
+	struct stats out, out_b, lh, lb, ch, cb, sh, sb;
 
 	if (this_vp() == 1) {
 		vp1_main();
@@ -349,19 +387,19 @@ void guest_main(void)
 	__atomic_store_n(&phase, PH_HALT, __ATOMIC_SEQ_CST);
 	wait_vp1(&vp1_mode, PH_HALT, "mode halted");
 	measure_out(outs);
-	run_phase(true, lat_halt, call_halt);
+	run_phase(true, lat_halt, call_halt, seen_halt);
 	halted_neg = negative;
 
 	/* Phase 2: VP 1 busy. Wake it from HLT with one more event. */
 	__atomic_store_n(&phase, PH_BUSY, __ATOMIC_SEQ_CST);
 	{
-		uint32_t armed = vp1_armed, dummy;
+		uint32_t armed = vp1_armed, d1, d2;
 
-		(void)one_event(false, &armed, &dummy);
+		(void)one_event(false, &armed, &d1, &d2);
 	}
 	wait_vp1(&vp1_mode, PH_BUSY, "mode busy");
 	measure_out(outs_busy);
-	run_phase(false, lat_busy, call_busy);
+	run_phase(false, lat_busy, call_busy, seen_busy);
 	busy_neg = negative;
 	__atomic_store_n(&phase, PH_EXIT, __ATOMIC_SEQ_CST);
 
@@ -388,6 +426,8 @@ void guest_main(void)
 	lb = stats_of(lat_busy, n);
 	ch = stats_of(call_halt, n);
 	cb = stats_of(call_busy, n);
+	sh = stats_of(seen_halt, n);
+	sb = stats_of(seen_busy, n);
 
 	GUEST_VALUE("samples", n);
 	GUEST_VALUE("out_0x80_cycles", out.med);
@@ -398,12 +438,16 @@ void guest_main(void)
 	GUEST_VALUE("busy_latency_cycles", lb.med);
 	GUEST_VALUE("busy_latency_min_cycles", lb.min);
 	GUEST_VALUE("busy_latency_p90_cycles", lb.p90);
+	GUEST_VALUE("halted_seen_cycles", sh.med);
+	GUEST_VALUE("busy_seen_cycles", sb.med);
 	GUEST_VALUE("halted_signal_call_cycles", ch.med);
 	GUEST_VALUE("busy_signal_call_cycles", cb.med);
 	GUEST_VALUE("negative_samples", halted_neg + busy_neg);
 	if (out.med) {
 		GUEST_VALUE("halted_latency_vs_out_x100", (uint64_t)lh.med * 100 / out.med);
 		GUEST_VALUE("busy_latency_vs_out_x100", (uint64_t)lb.med * 100 / out.med);
+		GUEST_VALUE("halted_seen_vs_out_x100", (uint64_t)sh.med * 100 / out.med);
+		GUEST_VALUE("busy_seen_vs_out_x100", (uint64_t)sb.med * 100 / out.med);
 	}
 	if (lh.med)
 		GUEST_VALUE("busy_vs_halted_latency_x100", (uint64_t)lb.med * 100 / lh.med);
@@ -413,11 +457,14 @@ void guest_main(void)
 		GUEST_VALUE("out_0x80_ns", to_ns(out.med, khz));
 		GUEST_VALUE("halted_latency_ns", to_ns(lh.med, khz));
 		GUEST_VALUE("busy_latency_ns", to_ns(lb.med, khz));
+		GUEST_VALUE("halted_seen_ns", to_ns(sh.med, khz));
+		GUEST_VALUE("busy_seen_ns", to_ns(sb.med, khz));
 	}
-	/* Unsynchronised TSCs would make every figure above meaningless. */
-	GUEST_ASSERT_MSG(halted_neg + busy_neg <= n / 100,
-			 "%u of %u latencies negative: are the TSCs synchronised?",
-			 halted_neg + busy_neg, 2 * n);
+	/* Unsynchronised TSCs make the cross-VP figures meaningless; the
+	 * _seen ones, on VP 0's clock alone, still hold. */
+	if (halted_neg + busy_neg)
+		printf("bench_xvp: WARNING: %u of %u cross-VP latencies negative: VP 1's TSC lags VP 0's; trust the _seen figures\n",
+		       halted_neg + busy_neg, 2 * n);
 	GUEST_PASS("bench_xvp: %u events per phase, VP 1 halted and busy", n);
 	guest_done();
 }
