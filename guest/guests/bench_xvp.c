@@ -36,6 +36,8 @@
  *   samples, out_0x80_cycles, out_0x80_vp1_busy_cycles,
  *   halted_latency_cycles (+ _min, _p90), busy_latency_cycles (+ _min, _p90),
  *   halted_seen_cycles, busy_seen_cycles (VP 0's clock only, see above),
+ *   halted_seen_max_cycles, busy_seen_max_cycles, halted_rearm_wait_max_cycles
+ *   (longest VP 0 waited for VP 1 to get back to HLT: thread stalls),
  *   halted_signal_call_cycles, busy_signal_call_cycles,
  *   halted_latency_vs_out_x100, busy_latency_vs_out_x100 (both over
  *   out_0x80_cycles), halted_seen_vs_out_x100, busy_seen_vs_out_x100,
@@ -252,6 +254,8 @@ static void wait_vp1(volatile uint32_t *what, uint32_t value, const char *name)
 
 /* Per phase: bounds on VP 1's TSC minus VP 0's (see the header). */
 static int64_t skew_lo, skew_hi;
+/* Longest VP 0 waited for VP 1 to re-arm HLT (a stalled VP 1 thread). */
+static uint64_t max_rearm;
 
 /*
  * Busy-poll the stamp with no PAUSE (a PAUSE-loop exit would delay VP 0's
@@ -275,8 +279,13 @@ static uint32_t one_event(bool halted, uint32_t *prev_armed, uint32_t *call, uin
 
 	if (halted) {
 		/* VP 1 announced it is about to execute sti; hlt again. */
+		uint64_t w = tsc();
+
 		if (!spin_until(vp1_armed != *prev_armed, EVENT_SPIN_BOUND))
 			GUEST_FAIL("VP 1 never went back to HLT (armed %u)", vp1_armed);
+		w = tsc() - w;
+		if (w > max_rearm)
+			max_rearm = w;
 		*prev_armed = vp1_armed;
 	}
 	bench_xvp_stamp = 0;
@@ -443,6 +452,9 @@ void guest_main(void)
 	GUEST_VALUE("busy_latency_p90_cycles", lb.p90);
 	GUEST_VALUE("halted_seen_cycles", sh.med);
 	GUEST_VALUE("busy_seen_cycles", sb.med);
+	GUEST_VALUE("halted_seen_max_cycles", sh.max);
+	GUEST_VALUE("busy_seen_max_cycles", sb.max);
+	GUEST_VALUE("halted_rearm_wait_max_cycles", max_rearm);
 	GUEST_VALUE("halted_signal_call_cycles", ch.med);
 	GUEST_VALUE("busy_signal_call_cycles", cb.med);
 	GUEST_VALUE("negative_samples", halted_neg + busy_neg);
