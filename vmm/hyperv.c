@@ -200,9 +200,12 @@ int hyperv_setup(struct machine *m, char *err, size_t errlen)
 		return EXIT_VMM_ERROR;
 	if (create_ports(m, err, errlen) < 0)
 		return EXIT_USAGE;
-	if (setup_msr_exits(m, err, errlen) < 0)
-		return EXIT_VMM_ERROR;
 	return 0;
+}
+
+int hyperv_setup_vm(struct machine *m, char *err, size_t errlen)
+{
+	return setup_msr_exits(m, err, errlen) < 0 ? EXIT_VMM_ERROR : 0;
 }
 
 void hyperv_teardown(struct machine *m)

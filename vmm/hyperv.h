@@ -43,9 +43,12 @@ struct hyperv {
 	struct timespec start;          /* TIME_REF_COUNT's zero */
 };
 
-/* Creates the guest partition with its VPs, ports and connections, sets up
- * the MSR filter; 0 or an exit code with err filled. */
+/* Creates the guest partition with its VPs, ports and connections (before
+ * KVM: a refused --port is exit 2 on any host); 0 or an exit code with err
+ * filled. */
 int hyperv_setup(struct machine *m, char *err, size_t errlen);
+/* Sends the synthetic MSRs to user space (needs the VM). */
+int hyperv_setup_vm(struct machine *m, char *err, size_t errlen);
 void hyperv_teardown(struct machine *m);
 /* The dispatcher's hooks for hypercall traps and MSR exits. */
 enum dispatch_action hyperv_hypercall_exit(void *machine, unsigned int vp, struct kvm_run *run);

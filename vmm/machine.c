@@ -114,6 +114,11 @@ static int stage_create_vm(struct machine *m, char *err, size_t errlen)
 	ret = kvm_set_user_memory(m->vm_fd, 0, 0, m->ram.size, m->ram.host);
 	if (ret == 0)
 		ret = guest_cpuid(m);
+	if (ret == 0 && hyperv_setup_vm(m, err, errlen)) {
+		close(m->vm_fd);
+		free(m->cpuid);
+		return EXIT_VMM_ERROR;
+	}
 	if (ret < 0) {
 		snprintf(err, errlen, "%s failed: %s", kvm_last_failed_ioctl(), strerror(-ret));
 		close(m->vm_fd);
@@ -294,16 +299,16 @@ static void undo_start(struct machine *m)
 		vcpu_join(&m->vcpus[i]);
 }
 
-/* Guest-side checks (ELF, RAM) come before KVM, so a bad guest is exit 2 even
- * on a host without /dev/kvm. */
+/* Guest-side checks (ELF, RAM, ports) come before KVM, so a bad guest or
+ * configuration is exit 2 even on a host without /dev/kvm. */
 static const struct stage stages[] = {
 	{ "map guest RAM", stage_map_ram, undo_map_ram },
 	{ "load the guest ELF", stage_load_guest, NULL },
 	{ "write boot tables", stage_boot_tables, NULL },
+	{ "create the Hyper-V partition", stage_hyperv, hyperv_teardown },
 	{ "open KVM", stage_open_kvm, undo_open_kvm },
 	{ "create the VM", stage_create_vm, undo_create_vm },
 	{ "create devices", stage_devices, undo_devices },
-	{ "create the Hyper-V partition", stage_hyperv, hyperv_teardown },
 	{ "create vCPUs", stage_vcpus, undo_vcpus },
 	{ "create local APICs", irq_setup, irq_teardown },
 	{ "start vCPU threads", stage_start, undo_start },
