@@ -8,6 +8,7 @@
 
 #define HV_LEAVES (HV_CPUID_MAX_LEAF - 0x40000000u + 1)
 #define CPUID1_ECX_X2APIC (1u << 21)
+#define CPUID1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID1_ECX_HYPERVISOR (1u << 31)
 
 static uint32_t four_chars(const char *s)
@@ -73,7 +74,9 @@ struct kvm_cpuid2 *hv_cpuid_build(const struct kvm_cpuid2 *supported,
 		if (is_hypervisor_leaf(e.function))
 			continue; /* KVM's own signature leaves go */
 		if (e.function == 1) {
-			e.ecx |= CPUID1_ECX_HYPERVISOR;
+			/* KVM never lists TSC-deadline as supported (it is a
+			 * capability); synvmm's own APIC implements it. */
+			e.ecx |= CPUID1_ECX_HYPERVISOR | CPUID1_ECX_TSC_DEADLINE;
 			e.ecx &= ~CPUID1_ECX_X2APIC; /* the user-space APIC offers xAPIC only */
 		}
 		c->entries[n++] = e;
