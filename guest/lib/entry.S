@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Entry on every VP: 64-bit mode, paging on, RDI = bootinfo, RSI = VP index,
- * RSP = 0, interrupts off. Pick this VP's stack from guest_stacks by RSI and
- * go to C. A VP index we have no stack for cannot report: it halts.
+ * RSP = 0, interrupts off. VP 0 comes here from the VMM; the others from the
+ * AP trampoline (smpboot.S) after VP 0's INIT/SIPI, with RSI = their APIC ID.
+ * Pick this VP's stack from guest_stacks by RSI and go to C. A VP index we
+ * have no stack for cannot report: it halts.
  */
 #include "runtime.h"
 

@@ -4,6 +4,8 @@
  * catching, the test-device channel and the boot-info accessors.
  */
 #include "runtime.h"
+#include "apic.h"
+#include "smp.h"
 
 _Static_assert(offsetof(struct guest_vp, self) == VP_SELF, "asm offset");
 _Static_assert(offsetof(struct guest_vp, index) == VP_INDEX, "asm offset");
@@ -132,7 +134,9 @@ __attribute__((noreturn)) void guest_runtime_start(const struct bootinfo *bi, ui
 			set_gate(v);
 		__atomic_store_n(&runtime_ready, 1, __ATOMIC_RELEASE);
 	} else {
-		/* Generous bound: VP 0 may start late on a loaded host. */
+		/* APs start from VP 0's SIPIs, after this flag is set; the wait
+		 * only matters for a VMM that starts every VP at e_entry.
+		 * Generous bound: VP 0 may start late on a loaded host. */
 		for (unsigned long i = 0; !__atomic_load_n(&runtime_ready, __ATOMIC_ACQUIRE); i++) {
 			if (i > 10000000ul)
 				guest_park(); /* cannot report without the runtime */
@@ -148,6 +152,13 @@ __attribute__((noreturn)) void guest_runtime_start(const struct bootinfo *bi, ui
 
 	if (!bi || bi->magic != BOOTINFO_MAGIC)
 		GUEST_FAIL("bad boot-info block at %p", (const void *)bi);
+	/* Software-enable the xAPIC (INIT left it disabled): VP 0 sends the
+	 * start-up IPIs with it, and every VP can take IPIs from guest_main on. */
+	apic_enable();
+	if (rsi == 0)
+		guest_smp_boot(bi);  /* INIT + SIPI to each AP, wait for all */
+	else
+		guest_smp_checkin((uint32_t)rsi);
 	guest_main();
 	if (rsi == 0)
 		guest_done();
