@@ -48,14 +48,15 @@ _Static_assert(sizeof(struct testdev_msg) == 40 + TESTDEV_FILE_LEN + TESTDEV_MSG
 	       "testdev_msg has no padding");
 
 /*
- * Boot-info block. The VMM places it in guest memory and starts every vCPU in
- * 64-bit long mode at the ELF's e_entry with
+ * Boot-info block. The VMM places it in guest memory and starts the boot
+ * vCPU (VP 0) in 64-bit long mode at the ELF's e_entry with
  *   RDI = guest-physical (= virtual, identity-mapped) address of this block,
- *   RSI = the vCPU's VP index (0 for the boot vCPU),
+ *   RSI = 0 (the VP index),
  *   RSP = 0 (the guest runtime sets up its own per-VP stack),
  *   RFLAGS = 0x2 (interrupts off).
- * Secondary vCPUs start at the same entry point at the same time as the boot
- * vCPU (until the interrupt-controller work brings INIT/SIPI).
+ * The other vCPUs wait for INIT/SIPI, as on hardware, and start in real
+ * mode at the SIPI page; the guest runtime's trampoline (guest/lib/smpboot.S)
+ * brings them to the same entry with RSI = their VP index (= APIC ID).
  */
 #define BOOTINFO_MAGIC 0x4f464e4953564d4dull /* "MMVSINFO" */
 #define BOOTINFO_CMDLINE_MAX 1024

@@ -90,6 +90,9 @@ static bool wait_for_sipi(struct vcpu *v, uint8_t *vector, bool *reset)
 		*reset |= take_init(v);
 		pthread_cond_wait(&v->wake, &v->wait_lock);
 	}
+	/* INIT and SIPI may both have come while we slept: the INIT is the
+	 * one this SIPI follows, not a new one for later. */
+	*reset |= take_init(v);
 	started = v->sipi_pending;
 	*vector = v->sipi_vector;
 	v->sipi_pending = false;
