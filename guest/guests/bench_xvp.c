@@ -120,40 +120,6 @@ static uint32_t clamp32(uint64_t v)
 	return v > 0xFFFFFFFFull ? 0xFFFFFFFFu : (uint32_t)v;
 }
 
-/* k-th smallest (0-based) of a[0..cnt), reordering a (Hoare quickselect). */
-static uint32_t select_kth(uint32_t *a, uint32_t cnt, uint32_t k)
-{
-	uint32_t lo = 0, hi = cnt - 1;
-
-	while (lo < hi) {
-		uint32_t pivot = a[lo + (hi - lo) / 2], i = lo, j = hi;
-
-		while (i <= j) {
-			while (a[i] < pivot)
-				i++;
-			while (a[j] > pivot)
-				j--;
-			if (i <= j) {
-				uint32_t t = a[i];
-
-				a[i] = a[j];
-				a[j] = t;
-				i++;
-				if (j == 0)
-					break;
-				j--;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			break;
-	}
-	return a[k];
-}
-
 struct stats { uint32_t min, med, p90, max; };
 
 static struct stats stats_of(uint32_t *a, uint32_t cnt)

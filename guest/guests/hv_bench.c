@@ -46,40 +46,6 @@ static inline uint64_t tsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
-/* k-th smallest (0-based) of a[0..n), reordering a (Hoare quickselect). */
-static uint32_t select_kth(uint32_t *a, uint32_t n, uint32_t k)
-{
-	uint32_t lo = 0, hi = n - 1;
-
-	while (lo < hi) {
-		uint32_t pivot = a[lo + (hi - lo) / 2], i = lo, j = hi;
-
-		while (i <= j) {
-			while (a[i] < pivot)
-				i++;
-			while (a[j] > pivot)
-				j--;
-			if (i <= j) {
-				uint32_t t = a[i];
-
-				a[i] = a[j];
-				a[j] = t;
-				i++;
-				if (j == 0)
-					break;
-				j--;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			break;
-	}
-	return a[k];
-}
-
 static uint32_t median(uint32_t n)
 {
 	return select_kth(samples, n, n / 2);

@@ -121,6 +121,10 @@ __attribute__((noreturn)) void guest_park(void);
 	} while (0)
 
 /* ---- Bounded waiting ---- */
+/* k-th smallest (0-based) of a[0..n), n > 0, k < n; reorders a (Hoare
+ * quickselect). For medians and percentiles of measurements. */
+uint32_t select_kth(uint32_t *a, uint32_t n, uint32_t k);
+
 #define GUEST_SPIN_DEFAULT 100000ul
 /*
  * Spin (with PAUSE) until `cond` holds, at most `iters` times; evaluates to
