@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cli.h"
+#include "device_options.h"
 #include "hv_options.h"
 #include "trace.h"
 
@@ -43,6 +44,10 @@ const char *cli_usage(void)
 "                       the guest partition's Hyper-V privileges: default,\n"
 "                       none, or names (signal-events, vp-index, ...); -NAME\n"
 "                       removes one (default: everything implemented)\n"
+"      --device NAME[,KEY=VALUE...]\n"
+"                       an optional device; also -device. isa-debug-exit\n"
+"                       [,iobase=P (0x501)][,iosize=N (2)]: a guest write of\n"
+"                       CODE to its ports ends synvmm with (CODE<<1)|1, as QEMU\n"
 "      --kernel FILE    the guest ELF (instead of the positional GUEST.elf);\n"
 "                       also -kernel\n"
 "  -h, --help           this text\n"
@@ -50,8 +55,9 @@ const char *cli_usage(void)
 "\n"
 "Exit status: 0 guest passed, 1 guest failed, 2 usage or configuration error,\n"
 "3 VMM/KVM error or guest crash, 77 skipped (no /dev/kvm, or the guest skipped),\n"
-"124 timeout. The environment variable SYNVMM_KVM_DEVICE names another KVM\n"
-"device node than /dev/kvm.\n";
+"124 timeout; with --device isa-debug-exit, a guest write of CODE to it ends\n"
+"the run with (CODE<<1)|1, as QEMU does. The environment variable\n"
+"SYNVMM_KVM_DEVICE names another KVM device node than /dev/kvm.\n";
 }
 
 enum long_only_opts {
@@ -65,6 +71,7 @@ enum long_only_opts {
 	OPT_PORT,
 	OPT_CONNECTION,
 	OPT_PRIVILEGES,
+	OPT_DEVICE,
 };
 
 static const struct option long_opts[] = {
@@ -81,6 +88,7 @@ static const struct option long_opts[] = {
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "connection", required_argument, NULL, OPT_CONNECTION },
 	{ "privileges", required_argument, NULL, OPT_PRIVILEGES },
+	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -92,6 +100,7 @@ static const char *const qemu_words[][2] = {
 	{ "-kernel", "--kernel" },
 	{ "-append", "--append" },
 	{ "-serial", "--serial" },
+	{ "-device", "--device" },
 };
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -218,6 +227,7 @@ static int parse_one(int opt, const char *arg, struct vmm_config *cfg, char *err
 	case OPT_PORT: return hv_parse_port(arg, cfg, err, errlen);
 	case OPT_CONNECTION: return hv_parse_connection(arg, cfg, err, errlen);
 	case OPT_PRIVILEGES: return hv_parse_privileges(arg, &cfg->privileges, err, errlen);
+	case OPT_DEVICE: return dev_parse_option(arg, cfg, err, errlen);
 	case 'v': cfg->verbose = true; return 0;
 	case 'h': cfg->command = CMD_HELP; return 0;
 	case 'V': cfg->command = CMD_VERSION; return 0;
@@ -453,5 +463,6 @@ void cli_format_command(const struct vmm_config *cfg, char *buf, size_t size)
 	if (cfg->strict_io)
 		append_fmt(buf, size, " --strict-io");
 	format_hyperv(cfg, buf, size);
+	dev_format_options(cfg, buf, size);
 	shell_word(buf, size, cfg->kernel ? cfg->kernel : "");
 }

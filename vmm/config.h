@@ -13,6 +13,18 @@
 
 #define CONFIG_MAX_PORTS 64
 #define CONFIG_MAX_CONNECTIONS 64
+#define CONFIG_MAX_DEVICES 8
+
+/* --device NAME,...: the optional devices (device_options.c). */
+enum device_kind {
+	DEVICE_ISA_DEBUG_EXIT,
+};
+
+struct device_option {
+	enum device_kind kind;
+	uint16_t iobase; /* port-I/O devices */
+	uint32_t iosize; /* ports, 1 to 0x10000 - iobase */
+};
 
 /* --port ID,type=...,vp=...,sint=...,base=...,count=... */
 struct port_option {
@@ -62,6 +74,8 @@ struct vmm_config {
 	unsigned int nr_ports;
 	struct connection_option connections[CONFIG_MAX_CONNECTIONS];
 	unsigned int nr_connections;
+	struct device_option devices[CONFIG_MAX_DEVICES];
+	unsigned int nr_devices;
 };
 
 #endif

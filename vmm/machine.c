@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "machine.h"
 #include "boot.h"
+#include "debug_exit.h"
+#include "fw_cfg.h"
+#include "pic.h"
 #include "exit_codes.h"
 #include "hv_cpuid.h"
 #include "irq.h"
@@ -190,6 +193,47 @@ static void testdev_verdict(void *ctx, enum testdev_verdict v)
 	machine_finish(ctx, codes[v], NULL);
 }
 
+/* isa-debug-exit: QEMU's status, not synvmm's own codes. */
+static void debug_exit_verdict(void *ctx, unsigned int vp, uint32_t code)
+{
+	struct machine *m = ctx;
+
+	if (trace_on(TRACE_GUEST))
+		trace_printf("vp%u isa-debug-exit code 0x%x: exit status %d", vp, code,
+			     debug_exit_status(code));
+	machine_finish(m, debug_exit_status(code), NULL);
+}
+
+/* What every PC has (fw_cfg, the PICs' ports), then the --device ones.
+ * A --device on ports another device holds is the user's error. */
+static int register_pc_devices(struct machine *m, char *err, size_t errlen)
+{
+	int ret = iobus_register(&m->pio, FW_CFG_PORT_SEL, FW_CFG_NR_PORTS, fw_cfg_io,
+				 &m->fw_cfg, "fw_cfg");
+
+	if (!ret)
+		ret = iobus_register(&m->pio, PIC_MASTER_BASE, PIC_NR_PORTS, pic_io, NULL, "pic1");
+	if (!ret)
+		ret = iobus_register(&m->pio, PIC_SLAVE_BASE, PIC_NR_PORTS, pic_io, NULL, "pic2");
+	if (ret)
+		return ret;
+	for (unsigned int i = 0; i < m->cfg->nr_devices; i++) {
+		const struct device_option *d = &m->cfg->devices[i];
+
+		ret = iobus_register(&m->pio, d->iobase, d->iosize, debug_exit_io,
+				     &m->debug_exit, "isa-debug-exit");
+		if (ret == -EEXIST) {
+			snprintf(err, errlen,
+				 "--device isa-debug-exit,iobase=0x%x,iosize=0x%x: the ports are taken by another device",
+				 d->iobase, d->iosize);
+			return EXIT_USAGE;
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int open_serial(struct machine *m, char *err, size_t errlen)
 {
 	m->serial = NULL;
@@ -206,6 +250,8 @@ static int open_serial(struct machine *m, char *err, size_t errlen)
 	return 0;
 }
 
+static void undo_devices(struct machine *m);
+
 static int stage_devices(struct machine *m, char *err, size_t errlen)
 {
 	int ret = open_serial(m, err, errlen);
@@ -217,10 +263,17 @@ static int stage_devices(struct machine *m, char *err, size_t errlen)
 	iobus_init(&m->mmio, "mmio");
 	uart_init(&m->uart, m->serial ? serial_sink : NULL, m->serial);
 	testdev_init(&m->testdev, m->ram, testdev_report, testdev_verdict, m);
+	fw_cfg_init(&m->fw_cfg, m->ram.size, (uint16_t)m->cfg->cpus, (uint16_t)m->cfg->cpus);
+	debug_exit_init(&m->debug_exit, debug_exit_verdict, m);
 	ret = iobus_register(&m->pio, UART_COM1_BASE, UART_NR_REGS, serial_io, m, "com1");
 	if (!ret)
 		ret = iobus_register(&m->pio, TESTDEV_PORT, 4, testdev_io, &m->testdev, "testdev");
+	if (!ret)
+		ret = register_pc_devices(m, err, errlen);
 	if (ret) {
+		undo_devices(m);
+		if (ret == EXIT_USAGE)
+			return ret;
 		snprintf(err, errlen, "cannot register devices: %s", strerror(-ret));
 		return EXIT_VMM_ERROR;
 	}
@@ -234,6 +287,7 @@ static void undo_devices(struct machine *m)
 	else if (m->serial)
 		fflush(m->serial);
 	pthread_mutex_destroy(&m->uart_lock);
+	fw_cfg_destroy(&m->fw_cfg);
 }
 
 static int stage_hyperv(struct machine *m, char *err, size_t errlen)

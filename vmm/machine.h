@@ -14,7 +14,9 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "debug_exit.h"
 #include "dispatch.h"
+#include "fw_cfg.h"
 #include "guest_ram.h"
 #include "hyperv.h"
 #include "iobus.h"
@@ -42,6 +44,8 @@ struct machine {
 	pthread_mutex_t uart_lock; /* vCPUs share COM1 */
 	FILE *serial;
 	struct testdev testdev;
+	struct fw_cfg fw_cfg;
+	struct debug_exit debug_exit; /* shared by every --device isa-debug-exit */
 	struct lapic_bus apics;
 	struct hyperv hv;
 	struct dispatch_hooks hooks;

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "device_options.h"
 #include "trace.h"
 
 #define MAX_ARGS 32
@@ -171,6 +172,71 @@ static void test_qemu_spellings(void **state)
 	assert_string_equal(f->cfg.serial_path, "/tmp/x");
 }
 
+static void test_device_isa_debug_exit(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(parse(f, "run", "--device", "isa-debug-exit", "g.elf", NULL), 0);
+	assert_int_equal(f->cfg.nr_devices, 1);
+	assert_int_equal(f->cfg.devices[0].kind, DEVICE_ISA_DEBUG_EXIT);
+	assert_int_equal(f->cfg.devices[0].iobase, 0x501); /* QEMU's defaults */
+	assert_int_equal(f->cfg.devices[0].iosize, 2);
+
+	/* QEMU's spelling, as kvm-unit-tests' runner writes it. */
+	assert_int_equal(parse(f, "-kernel", "g.elf", "-smp", "2", "-m", "128", "-append", "a b",
+			       "-device", "isa-debug-exit,iobase=0xf4,iosize=0x4", NULL), 0);
+	assert_int_equal(f->cfg.nr_devices, 1);
+	assert_int_equal(f->cfg.devices[0].iobase, 0xf4);
+	assert_int_equal(f->cfg.devices[0].iosize, 4);
+	assert_int_equal(f->cfg.cpus, 2);
+	assert_int_equal(f->cfg.mem_size, 128ull << 20);
+
+	/* Decimal, either order, repeatable, the last port of the space. */
+	assert_int_equal(parse(f, "run", "--device", "isa-debug-exit,iosize=1,iobase=244",
+			       "--device", "isa-debug-exit,iobase=0xffff,iosize=1", "g.elf", NULL), 0);
+	assert_int_equal(f->cfg.nr_devices, 2);
+	assert_int_equal(f->cfg.devices[0].iobase, 244);
+	assert_int_equal(f->cfg.devices[0].iosize, 1);
+	assert_int_equal(f->cfg.devices[1].iobase, 0xffff);
+	/* Without --device there is none. */
+	assert_int_equal(parse(f, "run", "g.elf", NULL), 0);
+	assert_int_equal(f->cfg.nr_devices, 0);
+}
+
+static void test_device_errors(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_fails(f, "--device: unknown device 'pc-testdev' (known: isa-debug-exit)",
+		     "run", "--device", "pc-testdev", "g.elf");
+	assert_fails(f, "unknown device 'isa-debug-exitx'", "run", "--device", "isa-debug-exitx",
+		     "g.elf");
+	assert_fails(f, "--device: no device name (known: isa-debug-exit)", "run", "--device",
+		     ",iobase=1", "g.elf");
+	assert_fails(f, "unknown property 'base' (known: iobase, iosize)", "run", "--device",
+		     "isa-debug-exit,base=1", "g.elf");
+	assert_fails(f, "'iobase' is not KEY=VALUE", "run", "--device", "isa-debug-exit,iobase",
+		     "g.elf");
+	assert_fails(f, "'=4' is not KEY=VALUE", "run", "--device", "isa-debug-exit,=4", "g.elf");
+	assert_fails(f, "iobase '0x10000' is not a port", "run", "--device",
+		     "isa-debug-exit,iobase=0x10000", "g.elf");
+	assert_fails(f, "iobase '-1' is not a port", "run", "--device", "isa-debug-exit,iobase=-1",
+		     "g.elf");
+	assert_fails(f, "iobase '' is not a port", "run", "--device", "isa-debug-exit,iobase=",
+		     "g.elf");
+	assert_fails(f, "iobase '0xf4x' is not a port", "run", "--device",
+		     "isa-debug-exit,iobase=0xf4x", "g.elf");
+	assert_fails(f, "iosize '0' is not a number of ports", "run", "--device",
+		     "isa-debug-exit,iosize=0", "g.elf");
+	assert_fails(f, "ports 0xfffe+0x4 run past 0xffff", "run", "--device",
+		     "isa-debug-exit,iobase=0xfffe,iosize=4", "g.elf");
+	assert_fails(f, "option '--device' needs a value", "run", "--device");
+	for (int i = 0; i < CONFIG_MAX_DEVICES; i++)
+		assert_int_equal(dev_parse_option("isa-debug-exit", &f->cfg, f->err, sizeof(f->err)), 0);
+	assert_int_equal(dev_parse_option("isa-debug-exit", &f->cfg, f->err, sizeof(f->err)), -EINVAL);
+	assert_err_contains(f, "more than 8 devices");
+}
+
 static void test_info_command(void **state)
 {
 	struct fixture *f = *state;
@@ -196,6 +262,9 @@ static void test_help(void **state)
 	assert_int_equal(f->cfg.command, CMD_HELP);
 	assert_non_null(strstr(cli_usage(), "Usage: synvmm run"));
 	assert_non_null(strstr(cli_usage(), "--strict-io"));
+	assert_non_null(strstr(cli_usage(), "--device NAME[,KEY=VALUE...]"));
+	assert_non_null(strstr(cli_usage(), "isa-debug-exit"));
+	assert_non_null(strstr(cli_usage(), "(CODE<<1)|1"));
 }
 
 static void test_version(void **state)
@@ -458,6 +527,12 @@ static void assert_same_config(const struct vmm_config *a, const struct vmm_conf
 		fail_msg("timeout %.17g became %.17g", a->timeout, b->timeout);
 	assert_int_equal(a->trace, b->trace);
 	assert_int_equal(a->strict_io, b->strict_io);
+	assert_int_equal(a->nr_devices, b->nr_devices);
+	for (unsigned int i = 0; i < a->nr_devices; i++) {
+		assert_int_equal(a->devices[i].kind, b->devices[i].kind);
+		assert_int_equal(a->devices[i].iobase, b->devices[i].iobase);
+		assert_int_equal(a->devices[i].iosize, b->devices[i].iosize);
+	}
 }
 
 static void test_format_round_trip(void **state)
@@ -470,12 +545,14 @@ static void test_format_round_trip(void **state)
 	assert_int_equal(parse(f, "run", "-c", "4", "-m", "256M", "--append",
 			       "it's a \"quoted\" line $HOME `x` \\n", "--serial", "none",
 			       "--timeout", "2.5", "--trace", "io,exits", "--strict-io", "-v",
-			       "g.elf", NULL), 0);
+			       "-device", "isa-debug-exit,iobase=0xf4,iosize=0x4", "--device",
+			       "isa-debug-exit", "g.elf", NULL), 0);
 	cli_format_command(&f->cfg, cmd, sizeof(cmd));
 	assert_non_null(strstr(cmd, "synvmm run "));
 	assert_non_null(strstr(cmd, "--cpus 4"));
 	assert_non_null(strstr(cmd, "--mem 262144K"));
 	assert_non_null(strstr(cmd, "--strict-io"));
+	assert_non_null(strstr(cmd, " --device isa-debug-exit,iobase=0xf4,iosize=0x4 --device isa-debug-exit,iobase=0x501,iosize=0x2 "));
 	reparse(cmd, g);
 	assert_same_config(&f->cfg, &g->cfg);
 }
@@ -525,6 +602,8 @@ int main(void)
 		T(test_full_run_line),
 		T(test_long_spellings),
 		T(test_qemu_spellings),
+		T(test_device_isa_debug_exit),
+		T(test_device_errors),
 		T(test_info_command),
 		T(test_help),
 		T(test_version),
