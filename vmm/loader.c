@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "loader.h"
+#include "multiboot.h"
 #include "testdev_abi.h"
 
 #include <errno.h>
@@ -83,13 +84,18 @@ static int check_header(Elf *e, GElf_Ehdr *eh, char *err, size_t errlen)
 {
 	if (elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, eh))
 		return bad(err, errlen, "not an ELF file");
-	if (gelf_getclass(e) != ELFCLASS64)
-		return bad(err, errlen, "a 32-bit ELF; synvmm runs ELF64 x86-64 executables");
+	int cls = gelf_getclass(e);
+
+	if (cls != ELFCLASS64 && cls != ELFCLASS32)
+		return bad(err, errlen, "ELF class %d is neither 32- nor 64-bit", cls);
 	if (eh->e_ident[EI_DATA] != ELFDATA2LSB)
 		return bad(err, errlen, "a big-endian ELF; synvmm runs little-endian x86-64");
-	if (eh->e_machine != EM_X86_64)
+	if (cls == ELFCLASS64 && eh->e_machine != EM_X86_64)
 		return bad(err, errlen, "built for machine %u, not x86-64 (%u)",
 			   eh->e_machine, EM_X86_64);
+	if (cls == ELFCLASS32 && eh->e_machine != EM_386)
+		return bad(err, errlen, "a multiboot ELF32 built for machine %u, not i386 (%u)",
+			   eh->e_machine, EM_386);
 	if (eh->e_type != ET_EXEC)
 		return bad(err, errlen, "ELF type %u is not an executable (link with -static -no-pie)",
 			   eh->e_type);
@@ -188,6 +194,25 @@ static void copy_segments(const uint8_t *file, const struct guest_ram *ram,
 	img->nr_loads = (unsigned int)nloads;
 }
 
+/* An ELF32 is a multiboot image or nothing synvmm runs. */
+static int find_multiboot(const void *file, size_t size, struct elf_image *img, char *err,
+			  size_t errlen)
+{
+	int ret;
+
+	img->multiboot = false;
+	if (file_class(file) != ELFCLASS32)
+		return 0;
+	ret = multiboot_find(file, size, &img->mb_flags, err, errlen);
+	if (ret == -ENOENT)
+		return bad(err, errlen,
+			   "a 32-bit ELF without a multiboot header in its first 8 KiB; synvmm runs ELF64 x86-64 executables and multiboot ELF32 i386 images");
+	if (ret < 0)
+		return ret;
+	img->multiboot = true;
+	return 0;
+}
+
 int elf_load(const void *file, size_t size, const struct guest_ram *ram,
 	     struct elf_image *img, char *err, size_t errlen)
 {
@@ -201,8 +226,12 @@ int elf_load(const void *file, size_t size, const struct guest_ram *ram,
 		return bad(err, errlen, "not an ELF file (bad magic)");
 	if (size < EI_NIDENT)
 		return bad(err, errlen, "truncated: too short to be an ELF file");
-	if (file_class(file) == ELFCLASS64 && size < sizeof(Elf64_Ehdr))
+	if ((file_class(file) == ELFCLASS64 && size < sizeof(Elf64_Ehdr)) ||
+	    (file_class(file) == ELFCLASS32 && size < sizeof(Elf32_Ehdr)))
 		return bad(err, errlen, "truncated: the ELF header is incomplete");
+	ret = find_multiboot(file, size, img, err, errlen);
+	if (ret < 0)
+		return ret;
 	elf_version(EV_CURRENT);
 	/* elf_memory() takes a non-const pointer but only reads it here. */
 	e = elf_memory((char *)(uintptr_t)file, size);

@@ -7,6 +7,7 @@
 #include "exit_codes.h"
 #include "hv_cpuid.h"
 #include "irq.h"
+#include "multiboot.h"
 #include "trace.h"
 #include "vcpu.h"
 
@@ -75,8 +76,33 @@ static int stage_boot_tables(struct machine *m, char *err, size_t errlen)
 			 BOOTINFO_CMDLINE_MAX - 1);
 		return EXIT_USAGE;
 	}
+	if (ret == 0 && m->image.multiboot)
+		ret = multiboot_write_info(&m->ram, m->cfg->kernel, m->cfg->append);
+	if (ret == -E2BIG) {
+		snprintf(err, errlen,
+			 "the multiboot command line (guest path, a space, --append) is longer than %u bytes",
+			 MB_CMDLINE_MAX - 1);
+		return EXIT_USAGE;
+	}
 	if (ret < 0) {
 		snprintf(err, errlen, "cannot write boot tables: %s", strerror(-ret));
+		return EXIT_VMM_ERROR;
+	}
+	return 0;
+}
+
+/* A multiboot image's boot vCPU starts as the specification says, not in
+ * the long mode vcpu_create() set up. */
+static int stage_multiboot_entry(struct machine *m, char *err, size_t errlen)
+{
+	int ret;
+
+	if (!m->image.multiboot)
+		return 0;
+	ret = multiboot_enter(m->vcpus[0].fd, (uint32_t)m->image.entry);
+	if (ret < 0) {
+		snprintf(err, errlen, "%s for the multiboot entry failed: %s",
+			 kvm_last_failed_ioctl(), strerror(-ret));
 		return EXIT_VMM_ERROR;
 	}
 	return 0;
@@ -364,6 +390,7 @@ static const struct stage stages[] = {
 	{ "create the VM", stage_create_vm, undo_create_vm },
 	{ "create devices", stage_devices, undo_devices },
 	{ "create vCPUs", stage_vcpus, undo_vcpus },
+	{ "enter multiboot", stage_multiboot_entry, NULL },
 	{ "create local APICs", irq_setup, irq_teardown },
 	{ "start vCPU threads", stage_start, undo_start },
 };
