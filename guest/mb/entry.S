@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The multiboot test guest's entry. The loader starts it as the Multiboot
+ * specification says: 32-bit flat protected mode, paging off, IF = 0,
+ * EAX = 0x2BADB002, EBX = the information block. It builds its own page
+ * tables (4 GiB identity map, 2 MiB pages, so the xAPIC page is mapped),
+ * its own GDT, enters long mode and calls mb_main(eax, ebx) in C.
+ *
+ * Secondary CPUs: mb_install_trampoline() copies a real-mode stub to
+ * physical page 0 (SIPI vector 0, as kvm-unit-tests does). A started CPU
+ * goes to 32-bit protected mode, sets its APIC ID's bit in mb_ap_mask and
+ * halts with interrupts off.
+ */
+#define MB_MAGIC 0x1badb002
+#define MB_FLAGS 0x2 /* memory information, please */
+#define MSR_EFER 0xc0000080
+#define APIC_ID_REG 0xfee00020
+
+	.section .mb_header, "a"
+	.balign 4
+	.globl mb_header
+mb_header:
+	.long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
+
+	.section .text.entry, "ax", @progbits
+	.code32
+	.globl mb_start
+mb_start:
+	movl $stack_top, %esp
+	movl %eax, %edi                 /* mb_main's arguments, kept in */
+	movl %ebx, %esi                 /* registers long mode preserves */
+	call build_page_tables
+	movl $pml4, %eax
+	movl %eax, %cr3
+	movl %cr4, %eax
+	orl $0x20, %eax                 /* PAE */
+	movl %eax, %cr4
+	movl $MSR_EFER, %ecx
+	rdmsr
+	orl $0x100, %eax                /* LME */
+	wrmsr
+	movl %cr0, %eax
+	orl $0x80000001, %eax           /* PG, PE */
+	movl %eax, %cr0
+	lgdt gdt64_desc
+	ljmp $0x08, $start64
+
+/* pml4[0] -> pdpt, pdpt[0..3] -> pd[0..3], pd: 2048 2 MiB pages. */
+build_page_tables:
+	movl $pdpt + 3, pml4
+	xorl %ecx, %ecx
+1:	movl %ecx, %eax
+	shll $12, %eax
+	addl $pd + 3, %eax
+	movl %eax, pdpt(, %ecx, 8)
+	incl %ecx
+	cmpl $4, %ecx
+	jb 1b
+	xorl %ecx, %ecx
+2:	movl %ecx, %eax
+	shll $21, %eax
+	orl $0x83, %eax                 /* present, writable, 2 MiB */
+	movl %eax, pd(, %ecx, 8)
+	incl %ecx
+	cmpl $2048, %ecx
+	jb 2b
+	ret
+
+	.code64
+start64:
+	movl $0x10, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %ss
+	movq $stack_top, %rsp
+	call mb_main                    /* (magic, info); does not return */
+3:	cli
+	hlt
+	jmp 3b
+
+/* Copies the SIPI stub to physical 0 (identity-mapped). */
+	.globl mb_install_trampoline
+mb_install_trampoline:
+	cld
+	leaq sipi_entry(%rip), %rsi
+	xorl %edi, %edi
+	movl $(sipi_end - sipi_entry), %ecx
+	rep movsb
+	ret
+
+	.code16
+sipi_entry:
+	cli
+	lgdtl gdt32_desc - sipi_entry   /* DS = 0 and the stub at 0: offset = address */
+	movl %cr0, %eax
+	orl $1, %eax
+	movl %eax, %cr0
+	ljmpl $0x08, $ap_start32
+gdt32_desc:
+	.word gdt32_end - gdt32 - 1
+	.long gdt32
+sipi_end:
+
+	.code32
+ap_start32:
+	movl $0x10, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %ss
+	movl APIC_ID_REG, %eax
+	shrl $24, %eax
+	lock btsl %eax, mb_ap_mask
+4:	cli
+	hlt
+	jmp 4b
+
+	.data
+	.balign 8
+gdt64:
+	.quad 0
+	.quad 0x00af9b000000ffff        /* 0x08: 64-bit code */
+	.quad 0x00cf93000000ffff        /* 0x10: data */
+gdt64_end:
+gdt64_desc:
+	.word gdt64_end - gdt64 - 1
+	.quad gdt64
+	.balign 8
+gdt32:
+	.quad 0
+	.quad 0x00cf9b000000ffff        /* 0x08: 32-bit code */
+	.quad 0x00cf93000000ffff        /* 0x10: data */
+gdt32_end:
+	.balign 4
+	.globl mb_ap_mask
+mb_ap_mask:
+	.long 0
+
+	.section .bss.pagetables, "aw", @nobits
+	.balign 4096
+pml4:	.skip 4096
+pdpt:	.skip 4096
+pd:	.skip 4 * 4096
+	.balign 16
+	.skip 16384
+stack_top:
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The multiboot test guest: proves a QEMU-shaped boot from the guest's side
+ * with nothing but what kvm-unit-tests uses: the multiboot entry, its own
+ * page tables, the xAPIC, fw_cfg, COM1 and isa-debug-exit (port 0xf4).
+ *
+ * Checks, each with its own exit code (the VMM's status is code*2+1):
+ *   2 EAX is not 0x2BADB002         3 info flags lack MEMORY/CMDLINE/MMAP
+ *   4 mem_lower is not 640          5 the command line lacks "cpus=N"
+ *   6 fw_cfg signature is not QEMU  7 fw_cfg ID lacks the traditional bit
+ *   8 NB_CPUS differs from cpus=N   9 MAX_CPUS < NB_CPUS
+ *  10 RAM_SIZE != mem_upper KiB + 1 MiB
+ *  11 the secondary CPUs did not all start (INIT/SIPI, all-but-self)
+ * then exits with 0, or with code=N from the command line.
+ */
+#include <stdint.h>
+
+#define COM1 0x3f8
+#define DEBUG_EXIT_PORT 0xf4
+#define FW_CFG_SEL 0x510
+#define FW_CFG_DATA 0x511
+#define APIC 0xfee00000ul
+#define APIC_SVR 0xf0
+#define APIC_ICR_LO 0x300
+#define APIC_ICR_HI 0x310
+#define ICR_ALL_BUT_SELF 0xc0000u
+#define ICR_INIT_ASSERT 0x4500u
+#define ICR_STARTUP 0x4600u /* vector 0: the stub at physical 0 */
+#define ICR_BUSY 0x1000u
+
+struct mb_info {
+	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
+	uint32_t mods_count, mods_addr, syms[4], mmap_length, mmap_addr;
+};
+
+extern volatile uint32_t mb_ap_mask;
+void mb_install_trampoline(void);
+void mb_main(uint32_t magic, uint32_t info);
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static void puts_(const char *s)
+{
+	while (*s)
+		outb(COM1, (uint8_t)*s++);
+}
+
+static void put_hex(uint64_t v)
+{
+	char buf[19] = "0x";
+	int n = 2;
+
+	for (int shift = 60; shift >= 0; shift -= 4)
+		if ((v >> shift) || shift == 0 || n > 2)
+			buf[n++] = "0123456789abcdef"[(v >> shift) & 0xf];
+	buf[n] = '\0';
+	puts_(buf);
+}
+
+static void say(const char *what, uint64_t v)
+{
+	puts_("mb: ");
+	puts_(what);
+	puts_(" = ");
+	put_hex(v);
+	puts_("\n");
+}
+
+static __attribute__((noreturn)) void debug_exit(uint32_t code)
+{
+	outl(DEBUG_EXIT_PORT, code);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+static void check(int ok, uint32_t code, const char *what)
+{
+	if (ok)
+		return;
+	puts_("mb: FAIL: ");
+	puts_(what);
+	puts_("\n");
+	debug_exit(code);
+}
+
+static uint64_t fw_cfg_read(uint16_t key, int bytes)
+{
+	uint64_t v = 0;
+
+	outw(FW_CFG_SEL, key);
+	for (int i = 0; i < bytes; i++)
+		v |= (uint64_t)inb(FW_CFG_DATA) << (8 * i);
+	return v;
+}
+
+/* The value of " key=" in the command line as a number (decimal or 0x),
+ * or -1 when absent. */
+static int64_t cmdline_number(const char *cmd, const char *key)
+{
+	for (const char *p = cmd; *p; p++) {
+		const char *k = key, *q = p;
+
+		if (p != cmd && p[-1] != ' ')
+			continue;
+		while (*k && *q == *k)
+			k++, q++;
+		if (*k || *q != '=')
+			continue;
+		q++;
+		int base = (q[0] == '0' && q[1] == 'x') ? 16 : 10;
+		int64_t v = 0;
+
+		q += base == 16 ? 2 : 0;
+		for (; *q && *q != ' '; q++) {
+			int d = *q >= '0' && *q <= '9' ? *q - '0' : *q >= 'a' && *q <= 'f' ? *q - 'a' + 10 : 99;
+
+			if (d >= base)
+				return -1;
+			v = v * base + d;
+		}
+		return v;
+	}
+	return -1;
+}
+
+static volatile uint32_t *apic_reg(uint32_t off)
+{
+	return (volatile uint32_t *)(APIC + off);
+}
+
+static void apic_ipi(uint32_t icr)
+{
+	*apic_reg(APIC_ICR_HI) = 0;
+	*apic_reg(APIC_ICR_LO) = icr;
+	for (int i = 0; i < 1000 && (*apic_reg(APIC_ICR_LO) & ICR_BUSY); i++)
+		__asm__ volatile("pause");
+}
+
+/* INIT then STARTUP to every other CPU, as kvm-unit-tests' smp_init(), and
+ * a bounded wait for each to set its bit. */
+static void start_secondaries(uint32_t nb_cpus)
+{
+	uint32_t want = (uint32_t)((1ull << nb_cpus) - 2);
+
+	mb_install_trampoline();
+	*apic_reg(APIC_SVR) = 0x1ff; /* software-enable the xAPIC */
+	apic_ipi(ICR_ALL_BUT_SELF | ICR_INIT_ASSERT);
+	apic_ipi(ICR_ALL_BUT_SELF | ICR_STARTUP);
+	for (uint32_t i = 0; i < 20000000 && mb_ap_mask != want; i++)
+		__asm__ volatile("pause");
+	say("secondary CPUs started (APIC ID mask)", mb_ap_mask);
+	check(mb_ap_mask == want, 11, "the secondary CPUs did not all start after INIT + SIPI");
+}
+
+void mb_main(uint32_t magic, uint32_t info_gpa)
+{
+	const struct mb_info *mbi = (const struct mb_info *)(uintptr_t)info_gpa;
+	const char *cmd;
+	char sig[5] = { 0 };
+	uint64_t ram, nb, max;
+	int64_t want_cpus, code;
+
+	say("eax", magic);
+	check(magic == 0x2badb002, 2, "EAX is not the multiboot magic");
+	say("info flags", mbi->flags);
+	check((mbi->flags & 0x45) == 0x45, 3, "info flags lack MEMORY, CMDLINE or MMAP");
+	say("mem_lower KiB", mbi->mem_lower);
+	say("mem_upper KiB", mbi->mem_upper);
+	check(mbi->mem_lower == 640, 4, "mem_lower is not 640");
+	cmd = (const char *)(uintptr_t)mbi->cmdline;
+	puts_("mb: cmdline '");
+	puts_(cmd);
+	puts_("'\n");
+	want_cpus = cmdline_number(cmd, "cpus");
+	check(want_cpus >= 1, 5, "the command line has no cpus=N");
+
+	ram = fw_cfg_read(0x00, 4); /* the signature, byte by byte */
+	for (int i = 0; i < 4; i++)
+		sig[i] = (char)(ram >> (8 * i));
+	puts_("mb: fw_cfg signature '");
+	puts_(sig);
+	puts_("'\n");
+	check(sig[0] == 'Q' && sig[1] == 'E' && sig[2] == 'M' && sig[3] == 'U', 6,
+	      "fw_cfg signature is not QEMU");
+	check(fw_cfg_read(0x01, 4) & 1, 7, "fw_cfg ID lacks the traditional interface");
+	nb = fw_cfg_read(0x05, 2);
+	max = fw_cfg_read(0x0f, 2);
+	ram = fw_cfg_read(0x03, 8);
+	say("fw_cfg NB_CPUS", nb);
+	say("fw_cfg MAX_CPUS", max);
+	say("fw_cfg RAM_SIZE", ram);
+	check(nb == (uint64_t)want_cpus, 8, "fw_cfg NB_CPUS is not cpus=N");
+	check(max >= nb, 9, "fw_cfg MAX_CPUS < NB_CPUS");
+	check(ram == (uint64_t)mbi->mem_upper * 1024 + 0x100000, 10,
+	      "fw_cfg RAM_SIZE is not mem_upper KiB + 1 MiB");
+	if (nb > 1 && nb <= 32)
+		start_secondaries((uint32_t)nb);
+
+	code = cmdline_number(cmd, "code");
+	puts_("mb: all checks passed\n");
+	debug_exit(code >= 0 ? (uint32_t)code : 0);
+}
