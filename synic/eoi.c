@@ -1,6 +1,7 @@
 /* EOIs of SINT vectors, as the VMM's local APIC reports them. An AutoEOI
  * SINT never sets the in-service bit, so the guest never EOIs it: only
- * non-AutoEOI SINTs are matched. */
+ * non-AutoEOI SINTs are matched. The matched SINT's next waiting message
+ * goes into its slot, as on EOM (Linux kvm_hv_synic_send_eoi does the same). */
 #include <errno.h>
 
 #include "internal.h"
@@ -23,6 +24,7 @@ int synic_sint_eoi(struct synic_partition *p, uint32_t vp, uint8_t vector)
 			atomic_store_explicit(&v->sint_eois,
 					      atomic_load_explicit(&v->sint_eois, memory_order_relaxed) + 1,
 					      memory_order_relaxed);
+			sim_sint_acked(p, vp, v, (uint8_t)x);
 			return x;
 		}
 	}

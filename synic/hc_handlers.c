@@ -21,6 +21,21 @@ static uint16_t hc_signal_event(struct synic_partition *p, uint32_t vp,
 	return synic_signal_event(p, conn_id, in_u16(in, 4));
 }
 
+/* ConnectionId u32 @0, RsvdZ u32 @4, MessageType u32 @8, PayloadSize u32
+ * @12, Payload 240 bytes @16. Memory input only (the row says not fast). */
+static uint16_t hc_post_message(struct synic_partition *p, uint32_t vp,
+				const uint8_t *in)
+{
+	uint32_t conn_id = in_u32(in, 0);
+
+	(void)vp;
+	/* Rule 8.2, as for SignalEvent. */
+	if (in_u32(in, 4) || (conn_id & ~HV_ID_MASK))
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
+	return synic_post_message(p, conn_id, in_u32(in, 8), in + 16,
+				  in_u32(in, 12));
+}
+
 /* PortPartition u64 @0, PortId u32 @8, PortVtl u8 @12, MinConnectionVtl u8
  * @13, RsvdZ u16 @14, ConnectionPartition u64 @16, PortInfo @24 (type u32,
  * RsvdZ u32, then per type: TargetSint u32 @32, TargetVp u32 @36, event:
@@ -104,11 +119,11 @@ static uint16_t hc_disconnect_port(struct synic_partition *p, uint32_t vp,
 				in_u32(in, 8));
 }
 
-/* HvCallPostMessage (0x5C) is absent on purpose: SIM queueing is a later
- * issue, so it answers INVALID_HYPERCALL_CODE until its row is added. */
 const struct hc_desc hc_table[] = {
 	{ HVCALL_SIGNAL_EVENT, 8, HV_PRIV_SIGNAL_EVENTS, true, false,
 	  hc_signal_event, "HvCallSignalEvent" },
+	{ HVCALL_POST_MESSAGE, HV_MESSAGE_SIZE, HV_PRIV_POST_MESSAGES, false, false,
+	  hc_post_message, "HvCallPostMessage" },
 	{ HVCALL_CREATE_PORT, 56, HV_PRIV_CREATE_PORT, false, false,
 	  hc_create_port, "HvCallCreatePort" },
 	{ HVCALL_DELETE_PORT, 16, HV_PRIV_CREATE_PORT, true, false,

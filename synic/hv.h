@@ -71,6 +71,8 @@ enum hv_status {
 #define HV_MSR_EOM              0x40000084u
 #define HV_MSR_SINT0            0x40000090u
 #define HV_MSR_SINT15           0x4000009Fu
+#define HV_MSR_STIMER0_CONFIG   0x400000B0u     /* CONFIG = B0 + 2n */
+#define HV_MSR_STIMER3_COUNT    0x400000B7u     /* COUNT = B1 + 2n */
 
 #define HV_HYPERCALL_ENABLE     (1ull << 0)
 #define HV_HYPERCALL_LOCKED     (1ull << 1)
@@ -94,6 +96,41 @@ enum hv_status {
 #define HV_PAGE_SIZE            4096u
 #define HV_SIEF_SLOT_BYTES      256u
 #define HV_SIEF_FLAGS_PER_SINT  2048u
+
+/* SIM page messages (section 5) */
+#define HV_MESSAGE_SIZE         256u
+#define HV_MESSAGE_HEADER_SIZE  16u
+#define HV_MESSAGE_PAYLOAD_MAX  240u
+#define HV_MSG_OFF_TYPE         0               /* u32, 0 = slot empty */
+#define HV_MSG_OFF_SIZE         4               /* u8 payload size */
+#define HV_MSG_OFF_FLAGS        5               /* u8 */
+#define HV_MSG_OFF_SENDER       8               /* u64 sender / port id */
+#define HV_MSG_FLAG_PENDING     0x01u           /* more messages wait: EOM */
+#define HV_MSG_TYPE_NONE        0u
+#define HV_MSG_TYPE_HYPERVISOR  0x80000000u     /* types >= this: hypervisor's */
+#define HVMSG_TIMER_EXPIRED     0x80000010u
+#define HV_PORT_MESSAGE_BUFFERS 16u             /* queued messages per port */
+
+/* Synthetic timers (section 4; TLFS "Synthetic Timer Configuration
+ * Register", Linux hv_stimer_config) */
+#define HV_STIMER_COUNT         4
+#define HV_STIMER_ENABLE        (1ull << 0)
+#define HV_STIMER_PERIODIC      (1ull << 1)
+#define HV_STIMER_LAZY          (1ull << 2)
+#define HV_STIMER_AUTO_ENABLE   (1ull << 3)
+#define HV_STIMER_VECTOR_SHIFT  4               /* 11:4 APIC vector (direct) */
+#define HV_STIMER_VECTOR_MASK   (0xFFull << HV_STIMER_VECTOR_SHIFT)
+#define HV_STIMER_DIRECT        (1ull << 12)
+#define HV_STIMER_SINT_SHIFT    16              /* 19:16 SINTx */
+#define HV_STIMER_SINT_MASK     (0xFull << HV_STIMER_SINT_SHIFT)
+#define HV_STIMER_RSVD          (~(HV_STIMER_ENABLE | HV_STIMER_PERIODIC | \
+				   HV_STIMER_LAZY | HV_STIMER_AUTO_ENABLE | \
+				   HV_STIMER_VECTOR_MASK | HV_STIMER_DIRECT | \
+				   HV_STIMER_SINT_MASK))
+/* Timer-expired message payload: TimerIndex u32 @0, RsvdZ u32 @4,
+ * ExpirationTime u64 @8, DeliveryTime u64 @16 (Linux
+ * hv_timer_message_payload). */
+#define HV_TIMER_PAYLOAD_SIZE   24u
 
 /* Ports and connections (section 6) */
 #define HV_PORT_TYPE_MESSAGE    1

@@ -7,7 +7,7 @@
 
 #include "internal.h"
 
-#define HC_MAX_INPUT 64   /* bytes; the largest simple input we decode */
+#define HC_MAX_INPUT 256  /* bytes; the largest simple input (PostMessage) */
 
 typedef uint16_t (*hc_handler)(struct synic_partition *p, uint32_t vp,
 			       const uint8_t *in);

@@ -113,18 +113,24 @@ static uint64_t slot_read(const struct id_slot *s, uint64_t val[2])
 	}
 }
 
-bool id_table_lookup(const struct id_table *t, uint32_t key, uint64_t val[2])
+int id_table_lookup_slot(const struct id_table *t, uint32_t key,
+			 uint64_t val[2])
 {
 	uint32_t h = slot_hash(key);
 
 	for (uint32_t i = 0; i < ID_TABLE_SLOTS; i++) {
-		const struct id_slot *s = &t->slots[(h + i) & (ID_TABLE_SLOTS - 1)];
-		uint64_t k = slot_read(s, val);
+		uint32_t idx = (h + i) & (ID_TABLE_SLOTS - 1);
+		uint64_t k = slot_read(&t->slots[idx], val);
 
 		if (k == (ID_LIVE | key))
-			return true;
+			return (int)idx;
 		if (k == 0)
-			return false;
+			return -1;
 	}
-	return false;
+	return -1;
+}
+
+bool id_table_lookup(const struct id_table *t, uint32_t key, uint64_t val[2])
+{
+	return id_table_lookup_slot(t, key, val) >= 0;
 }

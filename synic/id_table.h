@@ -45,5 +45,9 @@ int id_table_insert(struct id_table *t, uint32_t key, const uint64_t val[2]);
 int id_table_remove(struct id_table *t, uint32_t key);
 /* Lock-free; true and the values if `key` is live. */
 bool id_table_lookup(const struct id_table *t, uint32_t key, uint64_t val[2]);
+/* Same, returning the slot index (stable while the entry lives: entries
+ * never move) or -1. Lets callers keep per-entry side data by slot. */
+int id_table_lookup_slot(const struct id_table *t, uint32_t key,
+			 uint64_t val[2]);
 
 #endif

@@ -33,10 +33,27 @@ static int config_check(struct synic *s, const struct synic_partition_config *c)
 	return 0;
 }
 
+/* A root partition (max_vps 0) still has one VP slot: never present. */
+static uint32_t vp_slots(uint32_t max_vps)
+{
+	return max_vps ? max_vps : 1;
+}
+
+/* Frees what the VPs still hold (queued messages) and the VP array. Only
+ * at teardown, when no other thread can reach the partition. */
+void partition_vps_fini(struct synic_partition *p)
+{
+	for (uint32_t i = 0; i < vp_slots(p->max_vps); i++) {
+		sim_drop_all_locked(p, &p->vps[i]);
+		pthread_mutex_destroy(&p->vps[i].msg_lock);
+	}
+	free(p->vps);
+}
+
 static struct synic_partition *partition_alloc(const struct synic_partition_config *c)
 {
 	struct synic_partition *p = calloc(1, sizeof(*p));
-	uint32_t n = c->max_vps ? c->max_vps : 1;
+	uint32_t n = vp_slots(c->max_vps);
 
 	if (!p)
 		return NULL;
@@ -46,8 +63,10 @@ static struct synic_partition *partition_alloc(const struct synic_partition_conf
 		return NULL;
 	}
 	memset(p->vps, 0, sizeof(struct synic_vp) * n);
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
 		vp_reset(&p->vps[i]);
+		pthread_mutex_init(&p->vps[i].msg_lock, NULL);
+	}
 	p->id = c->id;
 	p->flags = c->flags;
 	p->max_vps = c->max_vps;
@@ -92,7 +111,7 @@ int synic_partition_create(struct synic *s,
 		ret = registry_add(s, p);
 		if (ret) {
 			pthread_mutex_destroy(&p->msr_lock);
-			free(p->vps);
+			partition_vps_fini(p);
 			free(p);
 		}
 	}
@@ -176,12 +195,15 @@ int synic_vp_add(struct synic_partition *p, uint32_t vp)
 
 /* The VP's memory stays (partitions own their VP array for life), so a
  * signal racing with removal reads stale-but-valid state, never freed
- * memory; once removed, signalling it answers INVALID_VP_INDEX. */
+ * memory; once removed, signalling it answers INVALID_VP_INDEX. Its queued
+ * messages are dropped (counted) and its timers cancelled; a post racing
+ * with removal sees `present` false under the VP's message lock. */
 int synic_vp_remove(struct synic_partition *p, uint32_t vp)
 {
 	if (vp >= p->max_vps || !atomic_load(&p->vps[vp].present))
 		return -ENOENT;
 	atomic_store_explicit(&p->vps[vp].present, false, memory_order_release);
+	sim_vp_retire(p, vp, &p->vps[vp]);
 	return 0;
 }
 

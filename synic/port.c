@@ -6,7 +6,8 @@
 void port_pack(const struct port_info *pi, uint64_t val[2])
 {
 	val[0] = (uint64_t)pi->type | (uint64_t)pi->sint << 8 |
-		 (uint64_t)pi->base << 16 | (uint64_t)pi->count << 32;
+		 (uint64_t)pi->base << 16 | (uint64_t)pi->count << 32 |
+		 (uint64_t)pi->gen << 48;
 	val[1] = pi->target_vp;
 }
 
@@ -16,17 +17,22 @@ void port_unpack(const uint64_t val[2], struct port_info *pi)
 	pi->sint = (uint8_t)(val[0] >> 8);
 	pi->base = (uint16_t)(val[0] >> 16);
 	pi->count = (uint16_t)(val[0] >> 32);
+	pi->gen = (uint16_t)(val[0] >> 48);
 	pi->target_vp = (uint32_t)val[1];
+	pi->slot = -1;
 }
 
 bool port_lookup(struct synic *s, uint32_t owner_index, uint32_t port_id,
 		 struct port_info *pi)
 {
 	uint64_t val[2];
+	int slot = id_table_lookup_slot(&s->ports, id_key(owner_index, port_id),
+					val);
 
-	if (!id_table_lookup(&s->ports, id_key(owner_index, port_id), val))
+	if (slot < 0)
 		return false;
 	port_unpack(val, pi);
+	pi->slot = slot;
 	return true;
 }
 
@@ -83,6 +89,8 @@ uint16_t synic_port_create(struct synic *s, const struct synic_port_params *pp)
 		.base = pp->type == HV_PORT_TYPE_EVENT ? pp->base_flag : 0,
 		.count = pp->type == HV_PORT_TYPE_EVENT ? pp->flag_count : 0,
 		.target_vp = pp->target_vp,
+		.gen = atomic_fetch_add_explicit(&s->port_gen, 1,
+						 memory_order_relaxed),
 	};
 	port_pack(&pi, val);
 	ret = id_table_insert(&s->ports, id_key(owner->index, pp->port_id), val);
@@ -94,7 +102,8 @@ uint16_t synic_port_create(struct synic *s, const struct synic_port_params *pp)
 }
 
 /* Connections naming the port stay: signalling them answers INVALID_PORT_ID
- * until a port with the same id is created again. */
+ * until a port with the same id is created again. The port's queued
+ * messages are dropped: the TLFS frees all of a deleted port's buffers. */
 uint16_t synic_port_delete(struct synic *s, uint64_t partition_id,
 			   uint32_t port_id)
 {
@@ -106,5 +115,6 @@ uint16_t synic_port_delete(struct synic *s, uint64_t partition_id,
 		return HV_STATUS_INVALID_PORT_ID;
 	if (id_table_remove(&s->ports, id_key(owner->index, port_id)))
 		return HV_STATUS_INVALID_PORT_ID;
+	sim_purge_port(owner, id_key(owner->index, port_id));
 	return HV_STATUS_SUCCESS;
 }

@@ -1,11 +1,14 @@
 /* Per-VP statistics. Each vCPU thread counts its own calls, so the counters
  * never bounce between cores; readers sum over VPs. */
+#include <stddef.h>
+
 #include "internal.h"
 
 static enum synic_stat_call stat_call_of(uint16_t code)
 {
 	switch (code) {
 	case HVCALL_SIGNAL_EVENT: return STAT_CALL_SIGNAL_EVENT;
+	case HVCALL_POST_MESSAGE: return STAT_CALL_POST_MESSAGE;
 	case HVCALL_CREATE_PORT: return STAT_CALL_CREATE_PORT;
 	case HVCALL_DELETE_PORT: return STAT_CALL_DELETE_PORT;
 	case HVCALL_CONNECT_PORT: return STAT_CALL_CONNECT_PORT;
@@ -43,12 +46,46 @@ uint64_t synic_stats_calls(const struct synic_partition *p, uint16_t call_code,
 	return sum;
 }
 
-uint64_t synic_stats_sints_asserted(const struct synic_partition *p)
+/* Sum of one per-VP counter, named by its offset in struct synic_vp. */
+static uint64_t vp_sum(const struct synic_partition *p, size_t off)
 {
 	uint64_t sum = 0;
 
-	for (uint32_t i = 0; i < p->max_vps; i++)
-		sum += atomic_load_explicit(&p->vps[i].sints_asserted,
-					    memory_order_relaxed);
+	for (uint32_t i = 0; i < p->max_vps; i++) {
+		const _Atomic uint64_t *c =
+			(const _Atomic uint64_t *)(const void *)
+			((const char *)&p->vps[i] + off);
+		sum += atomic_load_explicit(c, memory_order_relaxed);
+	}
 	return sum;
+}
+
+uint64_t synic_stats_sints_asserted(const struct synic_partition *p)
+{
+	return vp_sum(p, offsetof(struct synic_vp, sints_asserted));
+}
+
+uint64_t synic_stats_messages_delivered(const struct synic_partition *p)
+{
+	return vp_sum(p, offsetof(struct synic_vp, msgs_delivered));
+}
+
+uint64_t synic_stats_messages_queued(const struct synic_partition *p)
+{
+	return vp_sum(p, offsetof(struct synic_vp, msgs_queued));
+}
+
+uint64_t synic_stats_messages_dropped(const struct synic_partition *p)
+{
+	return vp_sum(p, offsetof(struct synic_vp, msgs_dropped));
+}
+
+uint64_t synic_stats_stimer_expiries(const struct synic_partition *p)
+{
+	return vp_sum(p, offsetof(struct synic_vp, stimer_expiries));
+}
+
+uint64_t synic_stats_stimer_ticks_dropped(const struct synic_partition *p)
+{
+	return vp_sum(p, offsetof(struct synic_vp, stimer_ticks_dropped));
 }

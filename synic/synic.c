@@ -15,6 +15,9 @@ int synic_create(struct synic **out)
 		atomic_init(&s->partitions[i], NULL);
 	id_table_init(&s->ports);
 	id_table_init(&s->conns);
+	for (unsigned i = 0; i < ID_TABLE_SLOTS; i++)
+		atomic_init(&s->port_queued[i], 0);
+	atomic_init(&s->port_gen, 0);
 	*out = s;
 	return 0;
 }
@@ -22,7 +25,7 @@ int synic_create(struct synic **out)
 static void partition_free(struct synic_partition *p)
 {
 	pthread_mutex_destroy(&p->msr_lock);
-	free(p->vps);
+	partition_vps_fini(p);
 	free(p);
 }
 

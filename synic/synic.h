@@ -34,6 +34,28 @@ struct synic_seams {
 	 * absolute flag number is base + FlagNumber. Returns an HV_STATUS that
 	 * becomes the caller's result. Required for root partitions. */
 	uint16_t (*host_event)(void *opaque, uint32_t port_id, uint32_t flag);
+	/* A message port owned by this (root) partition received a message
+	 * (type 1..0x7FFFFFFF, size <= 240 bytes at payload, valid only during
+	 * the call). Returns an HV_STATUS that becomes the caller's result.
+	 * Optional: without it root message ports answer INVALID_PORT_ID. */
+	uint16_t (*host_message)(void *opaque, uint32_t port_id, uint32_t type,
+				 const void *payload, uint32_t size);
+
+	/* Synthetic timers. All three optional; without ref_time and
+	 * stimer_arm the STIMER MSRs are not the library's (-ENOENT), without
+	 * direct_irq direct mode is refused (#GP). stimer_arm and direct_irq
+	 * are called with the VP's message lock held: they must not call back
+	 * into the library (arm a host timer and return; its expiry calls
+	 * synic_stimer_expire from any thread). */
+	/* TIME_REF_COUNT now: 100 ns units since partition start, monotonic. */
+	uint64_t (*ref_time)(void *opaque);
+	/* Fire synic_stimer_expire(vp, timer) once TIME_REF_COUNT reaches
+	 * `deadline_ref`, replacing any earlier deadline of that timer;
+	 * deadline_ref 0 cancels it. */
+	void (*stimer_arm)(void *opaque, uint32_t vp, uint8_t timer,
+			   uint64_t deadline_ref);
+	/* Direct-mode timer expiry: raise `vector` (edge) on VP `vp`. */
+	void (*direct_irq)(void *opaque, uint32_t vp, uint8_t vector);
 };
 
 /* Optional trace hook: a rejected guest value. MSR #GP: a = MSR, b = value;
@@ -147,12 +169,32 @@ uint16_t synic_disconnect(struct synic *s, uint64_t conn_partition_id,
 uint16_t synic_signal_event(struct synic_partition *caller, uint32_t conn_id,
 			    uint16_t flag_number);
 
+/* HvCallPostMessage after the hypercall layer's checks (privilege, control
+ * word, input fetch, RsvdZ, ConnectionId bits 31:24): connection -> port ->
+ * type (1..0x7FFFFFFF) and size (<= 240) -> target VP -> SynIC state (SynIC,
+ * SIM page, SINT unmasked) -> into the SIM slot, or queued holding one of the
+ * port's 16 buffers (INSUFFICIENT_BUFFERS when all are queued). A root-owned
+ * port hands the message to host_message. Also the host's way to post into
+ * a guest: caller = the root partition, conn_id = its connection. Takes the
+ * target VP's message lock; allocates only to queue (bounded, see above). */
+uint16_t synic_post_message(struct synic_partition *caller, uint32_t conn_id,
+			    uint32_t type, const void *payload, uint32_t size);
+
+/* ---- synthetic timers (stimer.c) ----
+ * The host timer armed through the stimer_arm seam expired: from any thread.
+ * A stale call (timer since re-programmed or cancelled) is ignored; an early
+ * one re-arms the same deadline. Message mode posts HVMSG_TIMER_EXPIRED
+ * (0x80000010) into SINTx's SIM slot; direct mode calls direct_irq. Returns
+ * 0, -EINVAL (no such VP or timer >= 4) or -ENOENT (no timer seams). */
+int synic_stimer_expire(struct synic_partition *p, uint32_t vp, uint8_t timer);
+
 /* ---- EOI (eoi.c): "the guest EOI'd vector on VP v" ----
  * The VMM's local APIC reports every EOI that retires an in-service vector.
  * Returns the SINT whose vector it was (an unmasked, non-AutoEOI SINT of
  * that VP; the lowest-numbered if several share it), counted in the
- * statistics, or -ENOENT when no SINT of the VP uses it. The message queues
- * deliver the next pending message here. */
+ * statistics, or -ENOENT when no SINT of the VP uses it. The SINT's next
+ * queued message (or pending one-shot timer message) is delivered here, as
+ * on an EOM write. */
 int synic_sint_eoi(struct synic_partition *p, uint32_t vp, uint8_t vector);
 uint64_t synic_stats_sint_eois(const struct synic_partition *p);
 
@@ -160,6 +202,16 @@ uint64_t synic_stats_sint_eois(const struct synic_partition *p);
 uint64_t synic_stats_calls(const struct synic_partition *p, uint16_t call_code,
 			   uint16_t status);
 uint64_t synic_stats_sints_asserted(const struct synic_partition *p);
+/* Messages into this partition's SIM pages: delivered (port messages, at
+ * once or from a queue), queued now, and dropped from a queue (port deleted,
+ * SynIC or SIM page disabled, VP removed). */
+uint64_t synic_stats_messages_delivered(const struct synic_partition *p);
+uint64_t synic_stats_messages_queued(const struct synic_partition *p);
+uint64_t synic_stats_messages_dropped(const struct synic_partition *p);
+/* Synthetic timer expiries handled, and periodic ticks not delivered (slot
+ * busy or unavailable, or skipped while far behind). */
+uint64_t synic_stats_stimer_expiries(const struct synic_partition *p);
+uint64_t synic_stats_stimer_ticks_dropped(const struct synic_partition *p);
 
 /* status.c */
 const char *hv_status_name(uint16_t status);

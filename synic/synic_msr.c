@@ -12,8 +12,10 @@ static bool msr_is_sint(uint32_t msr)
 }
 
 /* Privilege bit that grants guest access, or 0 if not our MSR. */
-static uint64_t msr_privilege(uint32_t msr)
+static uint64_t msr_privilege(const struct synic_partition *p, uint32_t msr)
 {
+	if (stimer_msr(msr))
+		return stimer_supported(p) ? HV_PRIV_ACCESS_SYNTIMER_REGS : 0;
 	switch (msr) {
 	case HV_MSR_GUEST_OS_ID:
 	case HV_MSR_HYPERCALL:
@@ -115,6 +117,8 @@ static int sint_write(struct synic_partition *p, uint32_t vp,
 		return msr_gp(p, vp, "wrmsr SINT vector < 16", msr, value);
 	atomic_store_explicit(&v->sint[msr - HV_MSR_SINT0], value,
 			      memory_order_release);
+	/* Unmasked: messages queued while it was masked may go now. */
+	sim_sint_acked(p, vp, v, (uint8_t)(msr - HV_MSR_SINT0));
 	return SYNIC_MSR_OK;
 }
 
@@ -132,15 +136,21 @@ static int vp_msr_write(struct synic_partition *p, uint32_t vp,
 		if (value & HV_SCONTROL_RSVD)
 			return msr_gp(p, vp, "wrmsr SCONTROL reserved", msr, value);
 		atomic_store_explicit(&v->scontrol, value, memory_order_release);
+		sim_state_changed(p, vp, v);
 		return SYNIC_MSR_OK;
 	case HV_MSR_SIEFP:
 		return page_msr_write(p, vp, &v->siefp, msr, value, host);
 	case HV_MSR_SIMP:
-		return page_msr_write(p, vp, &v->simp, msr, value, host);
+		if (page_msr_write(p, vp, &v->simp, msr, value, host) != SYNIC_MSR_OK)
+			return SYNIC_MSR_GP;
+		sim_state_changed(p, vp, v);
+		return SYNIC_MSR_OK;
 	case HV_MSR_EOM:
-		/* No message queue yet (PostMessage is a later issue). */
+		sim_eom(p, vp, v);
 		return SYNIC_MSR_OK;
 	default:
+		if (stimer_msr(msr))
+			return stimer_msr_write(p, vp, v, msr, value, host);
 		return sint_write(p, vp, v, msr, value, host);
 	}
 }
@@ -149,7 +159,7 @@ int synic_msr_write(struct synic_partition *p, uint32_t vp, uint32_t msr,
 		    uint64_t value, unsigned access)
 {
 	struct synic_vp *v = vp_get(p, vp);
-	uint64_t priv = msr_privilege(msr);
+	uint64_t priv = msr_privilege(p, msr);
 	bool host = access & SYNIC_ACCESS_HOST;
 
 	if (!v)
@@ -166,8 +176,10 @@ int synic_msr_write(struct synic_partition *p, uint32_t vp, uint32_t msr,
 }
 
 static uint64_t msr_value(const struct synic_partition *p, uint32_t vp,
-			  const struct synic_vp *v, uint32_t msr)
+			  struct synic_vp *v, uint32_t msr)
 {
+	if (stimer_msr(msr))
+		return stimer_msr_read(v, msr);
 	switch (msr) {
 	case HV_MSR_GUEST_OS_ID: return atomic_load(&p->guest_os_id);
 	case HV_MSR_HYPERCALL: return atomic_load(&p->hypercall);
@@ -185,7 +197,7 @@ int synic_msr_read(struct synic_partition *p, uint32_t vp, uint32_t msr,
 		   uint64_t *value, unsigned access)
 {
 	struct synic_vp *v = vp_get(p, vp);
-	uint64_t priv = msr_privilege(msr);
+	uint64_t priv = msr_privilege(p, msr);
 
 	if (!v)
 		return -EINVAL;
