@@ -43,6 +43,44 @@ static uint16_t fake_host_event(void *opaque, uint32_t port_id, uint32_t flag)
 	return HV_STATUS_SUCCESS;
 }
 
+static uint16_t fake_host_message(void *opaque, uint32_t port_id, uint32_t type,
+				  const void *payload, uint32_t size)
+{
+	struct fake_vmm *vmm = opaque;
+
+	atomic_fetch_add(&vmm->host_messages, 1);
+	vmm->last_msg_port = port_id;
+	vmm->last_msg_type = type;
+	vmm->last_msg_size = size;
+	memcpy(vmm->last_msg_payload, payload, size);
+	return vmm->host_message_status;
+}
+
+static uint64_t fake_ref_time(void *opaque)
+{
+	return ((struct fake_vmm *)opaque)->now;
+}
+
+static void fake_stimer_arm(void *opaque, uint32_t vp, uint8_t timer,
+			    uint64_t deadline)
+{
+	struct fake_vmm *vmm = opaque;
+
+	vmm->arm_calls++;
+	vmm->arm_vp = vp;
+	vmm->arm_timer = timer;
+	vmm->arm_deadline = deadline;
+}
+
+static void fake_direct_irq(void *opaque, uint32_t vp, uint8_t vector)
+{
+	struct fake_vmm *vmm = opaque;
+
+	vmm->direct_irqs++;
+	vmm->direct_vp = vp;
+	vmm->direct_vector = vector;
+}
+
 static void fake_trace(void *ctx, uint64_t partition_id, uint32_t vp,
 		       const char *what, uint64_t a, uint64_t b)
 {
@@ -56,10 +94,14 @@ const struct synic_seams fake_seams = {
 	.gpa_map = fake_gpa_map,
 	.sint_assert = fake_sint_assert,
 	.hypercall_page = fake_hypercall_page,
+	.ref_time = fake_ref_time,
+	.stimer_arm = fake_stimer_arm,
+	.direct_irq = fake_direct_irq,
 };
 
 const struct synic_seams fake_root_seams = {
 	.host_event = fake_host_event,
+	.host_message = fake_host_message,
 };
 
 static struct synic_partition *fx_partition(struct fx *f, uint64_t id,
@@ -149,4 +191,75 @@ uint16_t fx_signal_fast(struct fx *f, uint32_t conn, uint16_t flag)
 {
 	return (uint16_t)fx_hypercall(f, HVCALL_SIGNAL_EVENT | HV_HC_FAST,
 				      conn | (uint64_t)flag << 32, 0);
+}
+
+void fx_sim_on(struct synic_partition *p, uint32_t vp, uint8_t sint)
+{
+	assert_int_equal(synic_msr_write(p, vp, HV_MSR_SCONTROL, 1, 0), 0);
+	assert_int_equal(synic_msr_write(p, vp, HV_MSR_SIMP,
+					 (SIMP_GPA + vp * 4096ull) | 1, 0), 0);
+	assert_int_equal(synic_msr_write(p, vp, HV_MSR_SINT0 + sint,
+					 0x40u + sint, 0), 0);
+}
+
+void fx_message_port(struct fx *f, uint32_t port, uint32_t vp, uint8_t sint,
+		     uint32_t conn)
+{
+	struct synic_port_params pp = {
+		.partition_id = TARGET_ID, .port_id = port,
+		.type = HV_PORT_TYPE_MESSAGE, .target_sint = sint, .target_vp = vp,
+	};
+
+	assert_int_equal(synic_port_create(f->s, &pp), HV_STATUS_SUCCESS);
+	assert_int_equal(synic_connect(f->s, CALLER_ID, conn, TARGET_ID, port),
+			 HV_STATUS_SUCCESS);
+}
+
+uint8_t *fx_slot(const struct fx *f, uint32_t vp, uint8_t sint)
+{
+	return f->vmm.ram + SIMP_GPA + vp * 4096ull + sint * 256u;
+}
+
+uint32_t fx_get_u32(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	       (uint32_t)b[3] << 24;
+}
+
+uint64_t fx_get_u64(const uint8_t *b)
+{
+	return fx_get_u32(b) | (uint64_t)fx_get_u32(b + 4) << 32;
+}
+
+uint32_t fx_slot_type(const struct fx *f, uint32_t vp, uint8_t sint)
+{
+	return fx_get_u32(fx_slot(f, vp, sint));
+}
+
+bool fx_slot_consume(struct fx *f, uint32_t vp, uint8_t sint)
+{
+	uint8_t *slot = fx_slot(f, vp, sint);
+
+	memset(slot, 0, 4);
+	return slot[5] & 1;
+}
+
+static void put_u32(uint8_t *b, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		b[i] = (uint8_t)(v >> (8 * i));
+}
+
+uint16_t fx_post(struct fx *f, uint32_t conn, uint32_t type,
+		 const void *payload, uint32_t size)
+{
+	uint8_t *in = f->vmm.ram + INPUT_GPA;
+
+	memset(in, 0, 256);
+	put_u32(in, conn);
+	put_u32(in + 8, type);
+	put_u32(in + 12, size);
+	if (payload)
+		memcpy(in + 16, payload, size > 240 ? 240 : size);
+	return (uint16_t)fx_hypercall(f, HVCALL_POST_MESSAGE, INPUT_GPA, 0);
 }
