@@ -75,14 +75,17 @@ static bool slot_claim(uint8_t *slot, bool retry)
 }
 
 /* Body first, then the type with release semantics: a guest that sees the
- * type (acquire) sees the whole message. */
+ * type (acquire) sees the whole message. The flags byte is the one the guest
+ * reads right after emptying the slot, so it is stored atomically. */
 static void slot_write(uint8_t *slot, const uint8_t *img, bool more)
 {
 	size_t len = HV_MESSAGE_HEADER_SIZE + img[HV_MSG_OFF_SIZE];
 
-	memcpy(slot + HV_MSG_OFF_SIZE, img + HV_MSG_OFF_SIZE,
-	       len - HV_MSG_OFF_SIZE);
-	slot[HV_MSG_OFF_FLAGS] = more ? HV_MSG_FLAG_PENDING : 0;
+	slot[HV_MSG_OFF_SIZE] = img[HV_MSG_OFF_SIZE];
+	__atomic_store_n(slot + HV_MSG_OFF_FLAGS,
+			 (uint8_t)(more ? HV_MSG_FLAG_PENDING : 0), __ATOMIC_RELAXED);
+	memcpy(slot + HV_MSG_OFF_FLAGS + 1, img + HV_MSG_OFF_FLAGS + 1,
+	       len - (HV_MSG_OFF_FLAGS + 1));
 	__atomic_store_n((uint32_t *)(void *)slot, get_u32(img), __ATOMIC_RELEASE);
 }
 
