@@ -20,6 +20,7 @@ const char *cli_usage(void)
 "Usage: synvmm run [OPTIONS] GUEST.elf     boot a test guest; exit with its verdict\n"
 "       synvmm [OPTIONS] -kernel GUEST.elf  the same, in QEMU's spelling\n"
 "       synvmm info                         what this host's KVM offers synvmm\n"
+"       GUEST.elf: an ELF64 x86-64 test guest, or a multiboot ELF32 image\n"
 "       synvmm --help | --version\n"
 "\n"
 "Options:\n"
