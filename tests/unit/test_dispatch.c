@@ -163,6 +163,28 @@ static void test_io_in_unclaimed_floats_high(void **state)
 	assert_int_equal(f->port_dev.calls, 0);
 }
 
+/* Absent ports read 0xFF, 0xFFFF, 0xFFFFFFFF, as on a PC; also in a
+ * string read (INSD), element by element. */
+static void test_io_in_unclaimed_all_widths(void **state)
+{
+	struct fixture *f = *state;
+	static const uint8_t sizes[] = { 1, 2, 4 };
+
+	for (size_t s = 0; s < 3; s++) {
+		memset(io_data(f), 0, 16);
+		set_io(f, KVM_EXIT_IO_IN, 0x510, sizes[s], 1);
+		assert_int_equal(dispatch_exit(&f->ctx, f->run), DISPATCH_CONTINUE);
+		for (unsigned int i = 0; i < 16; i++)
+			assert_int_equal(io_data(f)[i], i < sizes[s] ? 0xff : 0);
+	}
+	memset(io_data(f), 0, 16);
+	set_io(f, KVM_EXIT_IO_IN, 0xf4, 4, 3);
+	assert_int_equal(dispatch_exit(&f->ctx, f->run), DISPATCH_CONTINUE);
+	for (unsigned int i = 0; i < 16; i++)
+		assert_int_equal(io_data(f)[i], i < 12 ? 0xff : 0);
+	assert_int_equal(f->port_dev.calls, 0);
+}
+
 static void test_io_out_unclaimed_continues(void **state)
 {
 	struct fixture *f = *state;
@@ -477,6 +499,7 @@ int main(void)
 		T(test_io_out_to_device),
 		T(test_io_in_from_device),
 		T(test_io_in_unclaimed_floats_high),
+		T(test_io_in_unclaimed_all_widths),
 		T(test_io_out_unclaimed_continues),
 		T(test_io_strict_unclaimed_is_error),
 		T(test_io_rep_outsb),
