@@ -230,8 +230,9 @@ static void debug_exit_verdict(void *ctx, unsigned int vp, uint32_t code)
 	machine_finish(m, debug_exit_status(code), NULL);
 }
 
-/* What every PC has (fw_cfg, the PICs' ports), then the --device ones.
- * A --device on ports another device holds is the user's error. */
+/* What every PC has (fw_cfg, the PICs' ports), then the --device ones:
+ * 0, -errno, or EXIT_USAGE with err filled when a --device's ports are
+ * taken (the user's error, not the VMM's). */
 static int register_pc_devices(struct machine *m, char *err, size_t errlen)
 {
 	int ret = iobus_register(&m->pio, FW_CFG_PORT_SEL, FW_CFG_NR_PORTS, fw_cfg_io,
