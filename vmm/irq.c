@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "irq.h"
 #include "exit_codes.h"
+#include "gva.h"
 #include "lapic.h"
 #include "machine.h"
 #include "startup.h"
@@ -205,11 +206,40 @@ static void inject_nmi(struct kvm_run *run, struct lapic *l)
 	run->kvm_dirty_regs |= KVM_SYNC_X86_EVENTS;
 }
 
+/*
+ * About to deliver an interrupt with RIP at a HLT: complete the HLT first,
+ * as if the CPU had halted and this interrupt woke it, so the handler
+ * returns past the HLT. Real hardware may do either, depending on when the
+ * interrupt arrived; only this choice keeps `sti; hlt` from sleeping
+ * through the very interrupt it waits for when the STI shadow has been
+ * lost, which the nested lab's emulated CPU has been seen to do (an
+ * interrupt window reported open at the HLT right after STI). Returns true
+ * when RIP moved. The walk reads guest memory; it makes no ioctl.
+ */
+static bool complete_hlt_at_rip(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	const struct kvm_sregs *s = &run->s.regs.sregs;
+	const struct gva_regs r = { s->cr0, s->cr3, s->cr4, s->efer };
+	uint64_t gpa;
+	const uint8_t *op;
+
+	if (gva_to_gpa(&v->m->ram, &r, s->cs.base + run->s.regs.regs.rip, &gpa) < 0)
+		return false;
+	op = guest_ram_ptr(&v->m->ram, gpa, 1);
+	if (!op || *op != 0xF4)
+		return false;
+	run->s.regs.regs.rip++;
+	run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	return true;
+}
+
 void irq_before_run(struct vcpu *v)
 {
 	struct lapic *l = lapic_bus_get(&v->m->apics, v->index);
 	struct kvm_run *run = v->run;
 	struct kvm_vcpu_events *ev = &run->s.regs.events;
+	bool hlt_done;
 	int vec;
 
 	if (!l || !v->ran_once)
@@ -226,6 +256,7 @@ void irq_before_run(struct vcpu *v)
 		run->request_interrupt_window = 1;
 		return;
 	}
+	hlt_done = complete_hlt_at_rip(v);
 	ev->interrupt.injected = 1;
 	ev->interrupt.nr = (uint8_t)vec;
 	ev->interrupt.soft = 0;
@@ -233,7 +264,9 @@ void irq_before_run(struct vcpu *v)
 	lapic_accept(l, vec);
 	run->request_interrupt_window = lapic_pending_vector(l) >= 0;
 	if (trace_on(TRACE_APIC))
-		trace_printf("vp%u inject vector 0x%x", v->index, vec);
+		trace_printf("vp%u inject vector 0x%x at RIP 0x%llx%s", v->index, vec,
+			     (unsigned long long)run->s.regs.regs.rip,
+			     hlt_done ? " (past a HLT it completed)" : "");
 }
 
 static bool can_wake(struct vcpu *v, struct lapic *l, bool if_on)
