@@ -6,6 +6,7 @@
 #include "lapic_priv.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #define VEC_WORD(v) ((unsigned int)(v) >> 5)
@@ -252,4 +253,40 @@ int lapic_set_base(struct lapic *l, uint64_t value)
 		l->ldr = lapic_x2apic_ldr(l->id);
 	}
 	return 0;
+}
+
+/* Up to 4 set vectors of a 256-bit map, highest first, or "-". */
+static int format_vectors(char *buf, size_t len, const uint32_t *bits)
+{
+	int n = 0, shown = 0;
+
+	for (int v = 255; v >= 0 && shown < 4; v--) {
+		if (!(bits[v / 32] & (1u << (v % 32))))
+			continue;
+		n += snprintf(buf + n, len > (size_t)n ? len - (size_t)n : 0, "%s0x%x",
+			      shown ? "," : "", v);
+		shown++;
+	}
+	if (!shown)
+		n = snprintf(buf, len, "-");
+	return n;
+}
+
+void lapic_format_state(struct lapic *l, char *buf, size_t len)
+{
+	uint32_t irr[8];
+	size_t n;
+
+	for (int i = 0; i < 8; i++)
+		irr[i] = atomic_load(&l->irr[i]);
+	n = (size_t)snprintf(buf, len, "IRR ");
+	if (n < len)
+		n += (size_t)format_vectors(buf + n, len - n, irr);
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n, " ISR ");
+	if (n < len)
+		n += (size_t)format_vectors(buf + n, len - n, l->isr);
+	if (n < len)
+		snprintf(buf + n, len - n, " TPR 0x%x PPR 0x%x SVR 0x%x%s", l->tpr, lapic_ppr(l),
+			 atomic_load(&l->svr), atomic_load(&l->nmi_pending) ? " NMI pending" : "");
 }

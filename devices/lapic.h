@@ -35,6 +35,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct iobus;
@@ -242,6 +243,9 @@ bool lapic_has_pending(struct lapic *l);
 bool lapic_take_nmi(struct lapic *l);
 /* Owner thread. Processor priority (PPR register). */
 uint8_t lapic_ppr(const struct lapic *l);
+/* Owner thread. "IRR 0x52 ISR - TPR 0x0 PPR 0x0 SVR 0x1ff": the set vectors
+ * of IRR and ISR (highest first, at most 4 each), for diagnostics. */
+void lapic_format_state(struct lapic *l, char *buf, size_t len);
 /* Owner thread. INIT: everything but the APIC ID and base is reset. */
 void lapic_init_reset(struct lapic *l);
 

@@ -4,6 +4,7 @@
 #include "irq.h"
 #include "startup.h"
 #include "exit_codes.h"
+#include "lapic.h"
 #include "machine.h"
 
 #include <errno.h>
@@ -102,6 +103,7 @@ int vcpu_create(struct vcpu *v, struct machine *m, unsigned int index, char *err
 	v->m = m;
 	v->index = index;
 	atomic_init(&v->in_guest, false);
+	atomic_init(&v->activity, "created");
 	/* Only the boot vCPU runs from the start; the others wait for SIPI. */
 	atomic_init(&v->startup_check, index != 0);
 	v->waiting_sipi = index != 0;
@@ -172,6 +174,30 @@ static bool vcpu_run_failed(struct vcpu *v, int e)
 	return true;
 }
 
+/* The run timed out: say where this vCPU was, so a hung guest (or a lost
+ * wake-up in the VMM) can be told apart from a slow one. */
+static void vcpu_report_timeout(struct vcpu *v)
+{
+	const struct kvm_regs *r = &v->run->s.regs.regs;
+	struct lapic *l = lapic_bus_get(&v->m->apics, v->index);
+	char apic[160] = "no APIC";
+
+	if (atomic_load(&v->m->exit_code) != EXIT_TIMEOUT)
+		return;
+	if (l)
+		lapic_format_state(l, apic, sizeof(apic));
+	if (!v->ran_once) {
+		fprintf(stderr, "synvmm: vp%u at timeout: %s, never ran\n", v->index,
+			atomic_load(&v->activity));
+		return;
+	}
+	fprintf(stderr, "synvmm: vp%u at timeout: %s, RIP 0x%llx RFLAGS 0x%llx (IF %d), "
+		"injecting %s; APIC %s\n", v->index, atomic_load(&v->activity),
+		(unsigned long long)r->rip, (unsigned long long)r->rflags,
+		(int)(r->rflags >> 9 & 1),
+		v->run->s.regs.events.interrupt.injected ? "a vector" : "nothing", apic);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
@@ -187,8 +213,10 @@ static void *vcpu_thread(void *arg)
 	while (!machine_stopping(m)) {
 		int ret;
 
+		atomic_store(&v->activity, v->waiting_sipi ? "waiting for SIPI" : "running");
 		if (!startup_service(v))
 			break;
+		atomic_store(&v->activity, "running");
 		v->run->kvm_valid_regs = SYNC_WANTED;
 		/* in_guest before looking at the APIC: a vector raised after the
 		 * look sees in_guest and kicks. */
@@ -206,6 +234,7 @@ static void *vcpu_thread(void *arg)
 		case DISPATCH_CONTINUE:
 			break;
 		case DISPATCH_HALT:
+			atomic_store(&v->activity, "halted (HLT)");
 			irq_halt(v);
 			break;
 		case DISPATCH_STOP:
@@ -215,6 +244,7 @@ static void *vcpu_thread(void *arg)
 			return NULL;
 		}
 	}
+	vcpu_report_timeout(v);
 	return NULL;
 }
 

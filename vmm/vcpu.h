@@ -48,6 +48,8 @@ struct vcpu {
 	int64_t tsc_offset;     /* guest TSC - host TSC, for TSC-deadline */
 	timer_t timer;          /* the APIC timer's host timer */
 	bool has_timer;
+	/* What the thread is doing, for the report when the run times out. */
+	const char *_Atomic activity;
 };
 
 int vcpu_create(struct vcpu *v, struct machine *m, unsigned int index, char *err,
