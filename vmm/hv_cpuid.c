@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "hv_cpuid.h"
+#include "hv.h"
 
 #include <linux/kvm.h>
 #include <stdbool.h>
@@ -41,6 +42,10 @@ static void hv_leaf(struct kvm_cpuid_entry2 *e, uint32_t leaf, const struct hv_c
 		e->eax = (uint32_t)p->privileges;
 		e->ebx = (uint32_t)(p->privileges >> 32);
 		e->edx = HV_CPUID_FEAT_SINT_POLLING;
+		/* Direct mode is a privilege-free feature of the timers, so it
+		 * is offered exactly when the timers are. */
+		if (p->privileges & HV_PRIV_ACCESS_SYNTIMER_REGS)
+			e->edx |= HV_CPUID_FEAT_DIRECT_STIMER;
 		break;
 	case 0x40000004:
 		e->ebx = 0xffffffff; /* never notify long spin waits */

@@ -14,6 +14,7 @@ struct kvm_cpuid2;
 
 #define HV_CPUID_MAX_LEAF 0x40000006u
 #define HV_CPUID_FEAT_SINT_POLLING (1u << 17) /* 0x40000003.EDX */
+#define HV_CPUID_FEAT_DIRECT_STIMER (1u << 19) /* 0x40000003.EDX: direct-mode timers */
 
 struct hv_cpuid_params {
 	uint64_t privileges; /* the partition's mask: 0x40000003 EAX/EBX */

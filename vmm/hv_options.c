@@ -16,10 +16,10 @@ static const struct {
 } privilege_names[] = {
 	{ "ref-counter", HV_PRIV_ACCESS_REF_COUNTER, true },
 	{ "synic-regs", HV_PRIV_ACCESS_SYNIC_REGS, true },
-	{ "syntimer-regs", HV_PRIV_ACCESS_SYNTIMER_REGS, false },
+	{ "syntimer-regs", HV_PRIV_ACCESS_SYNTIMER_REGS, true },
 	{ "hypercall-msrs", HV_PRIV_ACCESS_HYPERCALL_MSRS, true },
 	{ "vp-index", HV_PRIV_ACCESS_VP_INDEX, true },
-	{ "post-messages", HV_PRIV_POST_MESSAGES, false },
+	{ "post-messages", HV_PRIV_POST_MESSAGES, true },
 	{ "signal-events", HV_PRIV_SIGNAL_EVENTS, true },
 	{ "create-port", HV_PRIV_CREATE_PORT, false },
 	{ "connect-port", HV_PRIV_CONNECT_PORT, false },

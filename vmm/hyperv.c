@@ -91,10 +91,38 @@ static void synic_trace(void *ctx, uint64_t partition_id, uint32_t vp, const cha
 			     partition_id, vp, what, a, b);
 }
 
+static uint64_t seam_ref_time(void *opaque)
+{
+	struct machine *m = opaque;
+
+	return hyperv_ref_time(&m->hv);
+}
+
+/* Called with a VP's message lock held: only records the deadline. */
+static void seam_stimer_arm(void *opaque, uint32_t vp, uint8_t timer, uint64_t deadline_ref)
+{
+	struct machine *m = opaque;
+
+	hv_timers_arm(&m->hv.timers, vp, timer, deadline_ref);
+}
+
+/* A direct-mode synthetic timer: a plain fixed interrupt, EOIed by the guest. */
+static void seam_direct_irq(void *opaque, uint32_t vp, uint8_t vector)
+{
+	struct machine *m = opaque;
+
+	if (trace_on(TRACE_HYPERV))
+		trace_printf("vp%u direct timer interrupt: vector 0x%x", vp, vector);
+	machine_raise_irq(m, vp, vector, false);
+}
+
 static const struct synic_seams guest_seams = {
 	.gpa_map = seam_gpa_map,
 	.sint_assert = seam_sint_assert,
 	.hypercall_page = seam_hypercall_page,
+	.ref_time = seam_ref_time,
+	.stimer_arm = seam_stimer_arm,
+	.direct_irq = seam_direct_irq,
 };
 
 /* ---- set-up ---- */
@@ -296,7 +324,7 @@ enum dispatch_action hyperv_hypercall_exit(void *machine, unsigned int vp, struc
 
 /* ---- MSR exits ---- */
 
-static uint64_t time_ref_count(const struct hyperv *hv)
+uint64_t hyperv_ref_time(const struct hyperv *hv)
 {
 	struct timespec now;
 
@@ -315,7 +343,7 @@ static int hyperv_msr(struct machine *m, unsigned int vp, uint32_t msr, uint64_t
 		if (is_write ||
 		    !(synic_partition_privileges(m->hv.partition) & HV_PRIV_ACCESS_REF_COUNTER))
 			return SYNIC_MSR_GP;
-		*data = time_ref_count(&m->hv);
+		*data = hyperv_ref_time(&m->hv);
 		return SYNIC_MSR_OK;
 	}
 	ret = is_write ? synic_msr_write(m->hv.partition, vp, msr, *data, 0)

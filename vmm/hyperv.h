@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "dispatch.h"
+#include "hv_timers.h"
 
 #define HV_HYPERCALL_PORT 0xe8
 #define HV_STUB_OUT_OFFSET 10
@@ -41,6 +42,7 @@ struct hyperv {
 	_Atomic uint64_t hypercall_gpa; /* 0: no page */
 	uint8_t saved_page[4096];       /* the RAM the page overlays */
 	struct timespec start;          /* TIME_REF_COUNT's zero */
+	struct hv_timers timers;        /* host side of STIMER0-3 */
 };
 
 /* Creates the guest partition with its VPs, ports and connections (before
@@ -53,6 +55,8 @@ void hyperv_teardown(struct machine *m);
 /* The dispatcher's hooks for hypercall traps and MSR exits. */
 enum dispatch_action hyperv_hypercall_exit(void *machine, unsigned int vp, struct kvm_run *run);
 enum dispatch_action hyperv_msr_exit(void *machine, unsigned int vp, struct kvm_run *run);
+/* TIME_REF_COUNT now: 100 ns units of CLOCK_MONOTONIC since start. */
+uint64_t hyperv_ref_time(const struct hyperv *hv);
 /* The stub bytes, for tests and the page writer. */
 size_t hyperv_stub(uint8_t *buf, size_t size);
 

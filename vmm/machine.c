@@ -393,6 +393,7 @@ static const struct stage stages[] = {
 	{ "create vCPUs", stage_vcpus, undo_vcpus },
 	{ "enter multiboot", stage_multiboot_entry, NULL },
 	{ "create local APICs", irq_setup, irq_teardown },
+	{ "start the synthetic timers", hv_timers_start, hv_timers_stop },
 	{ "start vCPU threads", stage_start, undo_start },
 };
 

@@ -133,8 +133,10 @@ static void test_privileges(void **state)
 	(void)state;
 	assert_true(def & HV_PRIV_SIGNAL_EVENTS);
 	assert_true(def & HV_PRIV_ACCESS_SYNIC_REGS);
-	assert_false(def & HV_PRIV_POST_MESSAGES);     /* not implemented: not advertised */
-	assert_false(def & HV_PRIV_ACCESS_SYNTIMER_REGS);
+	assert_true(def & HV_PRIV_POST_MESSAGES);
+	assert_true(def & HV_PRIV_ACCESS_SYNTIMER_REGS);
+	assert_false(def & HV_PRIV_CREATE_PORT);  /* not implemented: not advertised */
+	assert_false(def & HV_PRIV_CONNECT_PORT);
 	assert_int_equal(hv_parse_privileges("default", &m, err, sizeof(err)), 0);
 	assert_int_equal(m, def);
 	assert_int_equal(hv_parse_privileges("default,-signal-events", &m, err, sizeof(err)), 0);
@@ -175,7 +177,7 @@ static void test_cli_hyperv_options_and_verbose(void **state)
 	cli_format_command(&cfg, cmd, sizeof(cmd));
 	assert_non_null(strstr(cmd, " --port 5,type=event,vp=any,sint=4,base=0,count=1"));
 	assert_non_null(strstr(cmd, " --connection 6,port=5"));
-	assert_non_null(strstr(cmd, " --privileges ref-counter,synic-regs,hypercall-msrs,signal-events"));
+	assert_non_null(strstr(cmd, " --privileges ref-counter,synic-regs,syntimer-regs,hypercall-msrs,post-messages,signal-events"));
 }
 
 static const struct kvm_cpuid_entry2 *leaf(const struct kvm_cpuid2 *c, uint32_t fn)
@@ -217,6 +219,15 @@ static void test_cpuid_leaves(void **state)
 	assert_int_equal(leaf(c, 0x40000005)->eax, 4);
 	assert_non_null(leaf(c, 0x40000006));
 	assert_null(leaf(c, 0x40000007));
+	free(c);
+	/* With the timers' privilege comes direct mode (EDX bit 19). */
+	p.privileges |= HV_PRIV_ACCESS_SYNTIMER_REGS;
+	c = hv_cpuid_build(&in.c, &p);
+	assert_non_null(c);
+	assert_int_equal(leaf(c, 0x40000003)->eax,
+			 (uint32_t)(HV_PRIV_ACCESS_SYNIC_REGS | HV_PRIV_ACCESS_SYNTIMER_REGS));
+	assert_int_equal(leaf(c, 0x40000003)->edx,
+			 HV_CPUID_FEAT_SINT_POLLING | HV_CPUID_FEAT_DIRECT_STIMER);
 	free(c);
 }
 
