@@ -4,7 +4,8 @@
  * (mirrored from synic/hv.h and /work/shared/reference/hyperv.md; the guest
  * build cannot include synic/ headers) and a small enlightened-guest library
  * (lib/hyperv.c): detection, the hypercall page, HvCallSignalEvent in its
- * fast and memory forms, SynIC set-up and SIEF flag helpers.
+ * fast and memory forms, SynIC set-up and SIEF flag helpers, HvCallPostMessage,
+ * the SIM page and its message slots, EOM, the synthetic timers.
  *
  * Everything here goes through the guest-visible interface only (CPUID,
  * MSRs, the hypercall page), never through VMM internals.
@@ -15,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "x86.h"
+
 /* ---- CPUID (hyperv.md section 3) ---- */
 #define HV_CPUID_VENDOR          0x40000000u
 #define HV_CPUID_INTERFACE       0x40000001u
@@ -24,6 +27,7 @@
 #define HV_CPUID_LIMITS          0x40000005u
 #define HV_CPUID_SIGNATURE_EAX   0x31237648u /* "Hv#1" */
 #define HV_CPUID_EDX_SINT_POLLING (1u << 17)
+#define HV_CPUID_EDX_DIRECT_STIMER (1u << 19)
 
 /* ---- HV_STATUS (section 2) ---- */
 #define HV_STATUS_SUCCESS                 0x0
@@ -95,6 +99,9 @@
 #define HV_MSR_EOM              0x40000084u
 #define HV_MSR_SINT0            0x40000090u
 #define HV_MSR_SINT(x)          (HV_MSR_SINT0 + (uint32_t)(x))
+#define HV_MSR_STIMER0_CONFIG   0x400000B0u
+#define HV_MSR_STIMER_CONFIG(n) (HV_MSR_STIMER0_CONFIG + 2 * (uint32_t)(n))
+#define HV_MSR_STIMER_COUNT(n)  (HV_MSR_STIMER0_CONFIG + 2 * (uint32_t)(n) + 1)
 
 #define HV_HYPERCALL_ENABLE     (1ull << 0)
 #define HV_HYPERCALL_LOCKED     (1ull << 1)
@@ -114,6 +121,48 @@
 #define HV_PAGE_SIZE            4096u
 #define HV_SIEF_SLOT_BYTES      256u
 #define HV_SIEF_FLAGS_PER_SINT  2048u
+
+/* ---- SIM page messages (section 5) ---- */
+#define HV_MESSAGE_SIZE         256u
+#define HV_MESSAGE_PAYLOAD_MAX  240u
+#define HV_MSG_FLAG_PENDING     0x01u  /* more messages wait: write EOM */
+#define HV_MSG_TYPE_NONE        0u     /* an empty slot */
+#define HV_MSG_TYPE_HYPERVISOR  0x80000000u /* types >= this are the hypervisor's */
+#define HVMSG_TIMER_EXPIRED     0x80000010u
+#define HV_TIMER_PAYLOAD_SIZE   24u    /* TimerIndex, RsvdZ, Expiration, Delivery */
+/* Messages a port may have waiting for a slot (synic/: HV_PORT_MESSAGE_BUFFERS);
+ * the one in the slot holds none. */
+#define HV_PORT_MESSAGE_BUFFERS 16u
+
+/* One 256-byte slot of the SIM page, as the TLFS lays it out. */
+struct hv_message {
+	uint32_t type;
+	uint8_t payload_size;
+	uint8_t flags;
+	uint16_t reserved;
+	uint64_t sender;       /* the port id for port messages, 0 for timers */
+	uint8_t payload[HV_MESSAGE_PAYLOAD_MAX];
+};
+_Static_assert(sizeof(struct hv_message) == HV_MESSAGE_SIZE, "SIM slot layout");
+
+/* HVMSG_TIMER_EXPIRED's payload. */
+struct hv_timer_message {
+	uint32_t timer_index;
+	uint32_t reserved;
+	uint64_t expiration_time;  /* the deadline, TIME_REF_COUNT units */
+	uint64_t delivery_time;    /* TIME_REF_COUNT when it was put in the slot */
+};
+
+/* ---- Synthetic timers (section 4): STIMERn_CONFIG fields ---- */
+#define HV_STIMER_COUNT         4
+#define HV_STIMER_ENABLE        (1ull << 0)
+#define HV_STIMER_PERIODIC      (1ull << 1)
+#define HV_STIMER_LAZY          (1ull << 2)
+#define HV_STIMER_AUTO_ENABLE   (1ull << 3)
+#define HV_STIMER_VECTOR(v)     ((uint64_t)(uint8_t)(v) << 4)  /* direct mode */
+#define HV_STIMER_DIRECT        (1ull << 12)
+#define HV_STIMER_SINT(x)       ((uint64_t)((x) & 0xF) << 16)
+#define HV_STIMER_SINT_OF(c)    ((unsigned int)(((c) >> 16) & 0xF))
 
 /* ---- Ports (section 6) ---- */
 #define HV_PORT_TYPE_MESSAGE    1
@@ -215,6 +264,97 @@ static inline bool hv_sief_test_and_clear(void *sief, unsigned int sint,
 }
 /* Number of set bits in [start, start + len) bytes of the page. */
 unsigned int hv_sief_count_bits(void *sief, unsigned int start, unsigned int len);
+
+/* ---- HvCallPostMessage (0x005C, memory input only) ---- */
+/*
+ * Builds the 256-byte input block at `in` (8-byte aligned, GPA = VA):
+ * ConnectionId @0, RsvdZ @4 = 0, MessageType @8, PayloadSize @12, then
+ * min(size, 240) bytes of payload @16 (PayloadSize itself is written as
+ * given, so an oversized one can be tested) and zeros after it.
+ */
+void hv_post_message_input(void *in, uint32_t conn, uint32_t type,
+			   const void *payload, uint32_t size);
+/* The memory form through this VP's input page: the whole result word. */
+uint64_t hv_post_message(uint32_t conn, uint32_t type, const void *payload,
+			 uint32_t size);
+/* The memory form with any control word and input GPA (for the checks). */
+static inline uint64_t hv_post_message_raw(uint64_t control, uint64_t gpa)
+{
+	return hv_hypercall(HVCALL_POST_MESSAGE | control, gpa, 0);
+}
+/*
+ * The fast form, which the interface refuses (the call is memory-only):
+ * RDX = ConnectionId | RsvdZ << 32, R8 = MessageType | PayloadSize << 32.
+ */
+static inline uint64_t hv_post_message_fast(uint32_t conn, uint32_t type,
+					    uint32_t size)
+{
+	return hv_hypercall_fast(HVCALL_POST_MESSAGE, conn,
+				 (uint64_t)type | (uint64_t)size << 32);
+}
+
+/* ---- The SIM page and its slots ---- */
+/* SIMP = page | 1 (4 KiB aligned; the VMM zeroes it), or 0. Per VP. */
+void hv_simp_enable(void *sim_page);
+void hv_simp_disable(void);
+
+static inline volatile struct hv_message *hv_sim_slot(void *sim, unsigned int sint)
+{
+	return (volatile struct hv_message *)((uint8_t *)sim + HV_MESSAGE_SIZE * sint);
+}
+/* The type with acquire semantics: a non-zero type means the whole
+ * message is there (the hypervisor stores the type last). */
+static inline uint32_t hv_msg_type(volatile struct hv_message *m)
+{
+	return __atomic_load_n(&m->type, __ATOMIC_ACQUIRE);
+}
+static inline uint8_t hv_msg_size(volatile struct hv_message *m) { return m->payload_size; }
+static inline uint8_t hv_msg_flags(volatile struct hv_message *m)
+{
+	return __atomic_load_n(&m->flags, __ATOMIC_SEQ_CST);
+}
+static inline bool hv_msg_pending(volatile struct hv_message *m)
+{
+	return (hv_msg_flags(m) & HV_MSG_FLAG_PENDING) != 0;
+}
+static inline uint64_t hv_msg_sender(volatile struct hv_message *m) { return m->sender; }
+static inline const volatile uint8_t *hv_msg_payload(volatile struct hv_message *m)
+{
+	return m->payload;
+}
+/* The payload of a timer message, copied out of the slot. */
+struct hv_timer_message hv_msg_timer(volatile struct hv_message *m);
+
+/* EOM: "I emptied a slot whose pending flag was set; deliver the next". */
+static inline void hv_eom(void) { wrmsr(HV_MSR_EOM, 0); }
+/*
+ * Empties the slot the TLFS way: type 0, a full barrier, then EOM only if
+ * the pending flag is set (the hypervisor sets the flag before it looks at
+ * the type again, so one of the two sides always sees the other). Returns
+ * whether EOM was written.
+ */
+bool hv_msg_consume(volatile struct hv_message *m);
+
+/* ---- Synthetic timers ---- */
+static inline uint64_t hv_time_ref_count(void) { return rdmsr(HV_MSR_TIME_REF_COUNT); }
+static inline void hv_stimer_config_write(unsigned int n, uint64_t config)
+{
+	wrmsr(HV_MSR_STIMER_CONFIG(n), config);
+}
+static inline void hv_stimer_count_write(unsigned int n, uint64_t count)
+{
+	wrmsr(HV_MSR_STIMER_COUNT(n), count);
+}
+static inline uint64_t hv_stimer_config_read(unsigned int n)
+{
+	return rdmsr(HV_MSR_STIMER_CONFIG(n));
+}
+static inline uint64_t hv_stimer_count_read(unsigned int n)
+{
+	return rdmsr(HV_MSR_STIMER_COUNT(n));
+}
+/* Stops timer n: CONFIG 0 (the write cancels it), then COUNT 0. */
+void hv_stimer_stop(unsigned int n);
 
 /* ---- Command line: `key=NUMBER` (decimal or 0x hex), or `def`. ---- */
 uint64_t hv_cmdline_u64(const char *key, uint64_t def);

@@ -88,6 +88,30 @@ uint64_t hv_delete_port_mem(uint32_t port)
 	return hv_hypercall(HVCALL_DELETE_PORT, (uint64_t)(uintptr_t)in, 0);
 }
 
+void hv_post_message_input(void *in, uint32_t conn, uint32_t type,
+			   const void *payload, uint32_t size)
+{
+	volatile uint32_t *w = in;
+	uint32_t n = size < HV_MESSAGE_PAYLOAD_MAX ? size : HV_MESSAGE_PAYLOAD_MAX;
+
+	w[0] = conn;
+	w[1] = 0;       /* RsvdZ */
+	w[2] = type;
+	w[3] = size;
+	memset((uint8_t *)in + 16, 0, HV_MESSAGE_PAYLOAD_MAX);
+	if (n)
+		memcpy((uint8_t *)in + 16, payload, n);
+}
+
+uint64_t hv_post_message(uint32_t conn, uint32_t type, const void *payload,
+			 uint32_t size)
+{
+	void *in = hv_input_page();
+
+	hv_post_message_input(in, conn, type, payload, size);
+	return hv_post_message_raw(0, (uint64_t)(uintptr_t)in);
+}
+
 const char *hv_status_name(uint64_t status)
 {
 	if (status >> 16)
@@ -141,6 +165,49 @@ void hv_sint_set(unsigned int sint, uint8_t vector, bool masked, bool auto_eoi,
 
 	wrmsr(HV_MSR_SINT(sint), v);
 	GUEST_ASSERT_EQ(rdmsr(HV_MSR_SINT(sint)), v);
+}
+
+void hv_simp_enable(void *sim_page)
+{
+	uint64_t gpa = (uint64_t)(uintptr_t)sim_page;
+
+	GUEST_ASSERT_EQ(gpa & 0xFFF, 0);
+	wrmsr(HV_MSR_SIMP, gpa | HV_PAGE_ENABLE);
+	GUEST_ASSERT_EQ(rdmsr(HV_MSR_SIMP), gpa | HV_PAGE_ENABLE);
+}
+
+void hv_simp_disable(void)
+{
+	wrmsr(HV_MSR_SIMP, 0);
+}
+
+struct hv_timer_message hv_msg_timer(volatile struct hv_message *m)
+{
+	struct hv_timer_message t;
+	const volatile uint8_t *p = m->payload;
+	uint8_t b[sizeof(t)];
+
+	for (unsigned int i = 0; i < sizeof(t); i++)
+		b[i] = p[i];
+	memcpy(&t, b, sizeof(t));
+	return t;
+}
+
+bool hv_msg_consume(volatile struct hv_message *m)
+{
+	__atomic_store_n(&m->type, HV_MSG_TYPE_NONE, __ATOMIC_SEQ_CST);
+	/* The store must be visible before the flag is read (mfence). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!hv_msg_pending(m))
+		return false;
+	hv_eom();
+	return true;
+}
+
+void hv_stimer_stop(unsigned int n)
+{
+	hv_stimer_config_write(n, 0);
+	hv_stimer_count_write(n, 0);
 }
 
 unsigned int hv_sief_count_bits(void *sief, unsigned int start, unsigned int len)
