@@ -188,6 +188,13 @@ uint16_t synic_post_message(struct synic_partition *caller, uint32_t conn_id,
  * 0, -EINVAL (no such VP or timer >= 4) or -ENOENT (no timer seams). */
 int synic_stimer_expire(struct synic_partition *p, uint32_t vp, uint8_t timer);
 
+/* ---- a SINT raised by the host (sint.c) ----
+ * Assert SINT `sint` of VP `vp` with its programmed vector and AutoEOI, as a
+ * device back end or an interrupt route does: 0 (also for a polling SINT,
+ * which gets no interrupt), -ENOENT (masked: nothing happens), -EINVAL (no
+ * such VP or SINT). Any thread. */
+int synic_sint_raise(struct synic_partition *p, uint32_t vp, uint8_t sint);
+
 /* ---- EOI (eoi.c): "the guest EOI'd vector on VP v" ----
  * The VMM's local APIC reports every EOI that retires an in-service vector.
  * Returns the SINT whose vector it was (an unmasked, non-AutoEOI SINT of

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <cmocka.h>
 
@@ -73,6 +74,39 @@ static void eoi_on_absent_vp_is_refused(void **state)
 	assert_int_equal(synic_sint_eoi(f->target, 1000, 0x40), -ENOENT);
 }
 
+/* synic_sint_raise: the host asserts a SINT directly (hyperv-testdev). */
+static void sint_raise_delivers_the_programmed_vector(void **state)
+{
+	struct fx *f = FX(state);
+
+	sint_write(f, 1, 7, 0xb7 | HV_SINT_AUTO_EOI);
+	assert_int_equal(synic_sint_raise(f->target, 1, 7), 0);
+	assert_int_equal(atomic_load(&f->vmm.asserts), 1);
+	assert_int_equal(f->vmm.last_vp, 1);
+	assert_int_equal(f->vmm.last_sint, 7);
+	assert_int_equal(f->vmm.last_vector, 0xb7);
+	assert_true(f->vmm.last_auto_eoi);
+	assert_int_equal(synic_stats_sints_asserted(f->target), 1);
+	/* Edge, not level: every raise is one more interrupt. */
+	assert_int_equal(synic_sint_raise(f->target, 1, 7), 0);
+	assert_int_equal(atomic_load(&f->vmm.asserts), 2);
+}
+
+static void sint_raise_masked_polling_or_absent(void **state)
+{
+	struct fx *f = FX(state);
+
+	/* Reset state: every SINT masked. */
+	assert_int_equal(synic_sint_raise(f->target, 0, 1), -ENOENT);
+	sint_write(f, 0, 1, 0x51 | HV_SINT_POLLING);
+	assert_int_equal(synic_sint_raise(f->target, 0, 1), 0);
+	assert_int_equal(synic_sint_raise(f->target, 0, 16), -EINVAL);
+	assert_int_equal(synic_sint_raise(f->target, 1000, 0), -EINVAL);
+	assert_int_equal(synic_vp_remove(f->target, 3), 0);
+	assert_int_equal(synic_sint_raise(f->target, 3, 0), -EINVAL);
+	assert_int_equal(atomic_load(&f->vmm.asserts), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -82,6 +116,8 @@ int main(void)
 		T(eoi_is_per_vp),
 		T(shared_vector_matches_lowest_sint),
 		T(eoi_on_absent_vp_is_refused),
+		T(sint_raise_delivers_the_programmed_vector),
+		T(sint_raise_masked_polling_or_absent),
 	};
 
 	return cmocka_run_group_tests_name("synic_eoi", tests, NULL, NULL);
