@@ -18,6 +18,7 @@
 /* --device NAME,...: the optional devices (device_options.c). */
 enum device_kind {
 	DEVICE_ISA_DEBUG_EXIT,
+	DEVICE_HYPERV_TESTDEV,
 };
 
 struct device_option {

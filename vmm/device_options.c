@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "device_options.h"
 #include "debug_exit.h"
+#include "hv_testdev.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -75,10 +76,27 @@ static int debug_exit_prop(struct device_option *d, const char *key, size_t keyl
 		    (int)keylen, key, "iobase, iosize");
 }
 
-/* hyperv-testdev gets its row here. */
+/* QEMU's hyperv-testdev sits at 0x3000 and has no properties. */
+static void hyperv_testdev_defaults(struct device_option *d)
+{
+	d->iobase = HV_TESTDEV_PORT;
+	d->iosize = 4;
+}
+
+static int hyperv_testdev_prop(struct device_option *d, const char *key, size_t keylen,
+			       const char *value, char *err, size_t errlen)
+{
+	(void)d;
+	(void)value;
+	return fail(err, errlen, "--device hyperv-testdev: unknown property '%.*s' (it has none)",
+		    (int)keylen, key);
+}
+
 static const struct device_type types[] = {
 	{ "isa-debug-exit", DEVICE_ISA_DEBUG_EXIT, "iobase, iosize", debug_exit_defaults,
 	  debug_exit_prop },
+	{ "hyperv-testdev", DEVICE_HYPERV_TESTDEV, "none", hyperv_testdev_defaults,
+	  hyperv_testdev_prop },
 };
 #define NR_TYPES (sizeof(types) / sizeof(types[0]))
 
@@ -161,5 +179,7 @@ void dev_format_options(const struct vmm_config *cfg, char *buf, size_t size)
 		if (d->kind == DEVICE_ISA_DEBUG_EXIT)
 			snprintf(buf + len, size - len, " --device isa-debug-exit,iobase=0x%x,iosize=0x%x",
 				 d->iobase, d->iosize);
+		else if (d->kind == DEVICE_HYPERV_TESTDEV)
+			snprintf(buf + len, size - len, " --device hyperv-testdev");
 	}
 }

@@ -2,6 +2,7 @@
 #include "machine.h"
 #include "boot.h"
 #include "debug_exit.h"
+#include "hyperv_testdev.h"
 #include "fw_cfg.h"
 #include "pic.h"
 #include "exit_codes.h"
@@ -246,13 +247,17 @@ static int register_pc_devices(struct machine *m, char *err, size_t errlen)
 		return ret;
 	for (unsigned int i = 0; i < m->cfg->nr_devices; i++) {
 		const struct device_option *d = &m->cfg->devices[i];
+		bool testdev = d->kind == DEVICE_HYPERV_TESTDEV;
 
-		ret = iobus_register(&m->pio, d->iobase, d->iosize, debug_exit_io,
-				     &m->debug_exit, "isa-debug-exit");
+		if (testdev)
+			ret = hyperv_testdev_attach(m, d->iobase);
+		else
+			ret = iobus_register(&m->pio, d->iobase, d->iosize, debug_exit_io,
+					     &m->debug_exit, "isa-debug-exit");
 		if (ret == -EEXIST) {
 			snprintf(err, errlen,
-				 "--device isa-debug-exit,iobase=0x%x,iosize=0x%x: the ports are taken by another device",
-				 d->iobase, d->iosize);
+				 "--device %s,iobase=0x%x,iosize=0x%x: the ports are taken by another device",
+				 testdev ? "hyperv-testdev" : "isa-debug-exit", d->iobase, d->iosize);
 			return EXIT_USAGE;
 		}
 		if (ret)
@@ -315,6 +320,7 @@ static void undo_devices(struct machine *m)
 		fflush(m->serial);
 	pthread_mutex_destroy(&m->uart_lock);
 	fw_cfg_destroy(&m->fw_cfg);
+	hyperv_testdev_detach(m);
 }
 
 static int stage_hyperv(struct machine *m, char *err, size_t errlen)

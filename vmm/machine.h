@@ -18,6 +18,7 @@
 #include "dispatch.h"
 #include "fw_cfg.h"
 #include "guest_ram.h"
+#include "hv_testdev.h"
 #include "hyperv.h"
 #include "iobus.h"
 #include "kvm.h"
@@ -46,6 +47,8 @@ struct machine {
 	struct testdev testdev;
 	struct fw_cfg fw_cfg;
 	struct debug_exit debug_exit; /* shared by every --device isa-debug-exit */
+	struct hv_testdev hv_testdev; /* --device hyperv-testdev */
+	bool has_hv_testdev;
 	struct lapic_bus apics;
 	struct hyperv hv;
 	struct dispatch_hooks hooks;

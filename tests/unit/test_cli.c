@@ -172,6 +172,21 @@ static void test_qemu_spellings(void **state)
 	assert_string_equal(f->cfg.serial_path, "/tmp/x");
 }
 
+static void test_device_hyperv_testdev(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(parse(f, "-kernel", "g.elf", "-device", "hyperv-testdev", "-device",
+			       "isa-debug-exit,iobase=0xf4,iosize=0x4", NULL), 0);
+	assert_int_equal(f->cfg.nr_devices, 2);
+	assert_int_equal(f->cfg.devices[0].kind, DEVICE_HYPERV_TESTDEV);
+	assert_int_equal(f->cfg.devices[0].iobase, 0x3000); /* QEMU's port */
+	assert_int_equal(f->cfg.devices[0].iosize, 4);
+	assert_int_equal(f->cfg.devices[1].kind, DEVICE_ISA_DEBUG_EXIT);
+	assert_fails(f, "--device hyperv-testdev: unknown property 'iobase' (it has none)", "run",
+		     "--device", "hyperv-testdev,iobase=0x3000", "g.elf");
+}
+
 static void test_device_isa_debug_exit(void **state)
 {
 	struct fixture *f = *state;
@@ -207,11 +222,11 @@ static void test_device_errors(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_fails(f, "--device: unknown device 'pc-testdev' (known: isa-debug-exit)",
+	assert_fails(f, "--device: unknown device 'pc-testdev' (known: isa-debug-exit, hyperv-testdev)",
 		     "run", "--device", "pc-testdev", "g.elf");
 	assert_fails(f, "unknown device 'isa-debug-exitx'", "run", "--device", "isa-debug-exitx",
 		     "g.elf");
-	assert_fails(f, "--device: no device name (known: isa-debug-exit)", "run", "--device",
+	assert_fails(f, "--device: no device name (known: isa-debug-exit, hyperv-testdev)", "run", "--device",
 		     ",iobase=1", "g.elf");
 	assert_fails(f, "unknown property 'base' (known: iobase, iosize)", "run", "--device",
 		     "isa-debug-exit,base=1", "g.elf");
@@ -546,13 +561,13 @@ static void test_format_round_trip(void **state)
 			       "it's a \"quoted\" line $HOME `x` \\n", "--serial", "none",
 			       "--timeout", "2.5", "--trace", "io,exits", "--strict-io", "-v",
 			       "-device", "isa-debug-exit,iobase=0xf4,iosize=0x4", "--device",
-			       "isa-debug-exit", "g.elf", NULL), 0);
+			       "isa-debug-exit", "--device", "hyperv-testdev", "g.elf", NULL), 0);
 	cli_format_command(&f->cfg, cmd, sizeof(cmd));
 	assert_non_null(strstr(cmd, "synvmm run "));
 	assert_non_null(strstr(cmd, "--cpus 4"));
 	assert_non_null(strstr(cmd, "--mem 262144K"));
 	assert_non_null(strstr(cmd, "--strict-io"));
-	assert_non_null(strstr(cmd, " --device isa-debug-exit,iobase=0xf4,iosize=0x4 --device isa-debug-exit,iobase=0x501,iosize=0x2 "));
+	assert_non_null(strstr(cmd, " --device isa-debug-exit,iobase=0xf4,iosize=0x4 --device isa-debug-exit,iobase=0x501,iosize=0x2 --device hyperv-testdev "));
 	reparse(cmd, g);
 	assert_same_config(&f->cfg, &g->cfg);
 }
@@ -603,6 +618,7 @@ int main(void)
 		T(test_long_spellings),
 		T(test_qemu_spellings),
 		T(test_device_isa_debug_exit),
+		T(test_device_hyperv_testdev),
 		T(test_device_errors),
 		T(test_info_command),
 		T(test_help),
