@@ -148,6 +148,14 @@ static inline bool partition_has(const struct synic_partition *p,
 }
 
 void vp_reset(struct synic_vp *v);
+
+/* Rule 8.4 (HV_ANY_VP): the lowest-index VP whose SynIC is enabled, whose
+ * page for this kind of delivery is enabled (the SIEF page for events,
+ * the SIM page for messages) and whose SINT `sint` is unmasked; or
+ * SYNIC_NO_VP. */
+#define SYNIC_NO_VP 0xFFFFFFFFu
+enum vp_page { VP_PAGE_SIEF, VP_PAGE_SIM };
+uint32_t vp_select_any(const struct synic_partition *p, uint8_t sint, enum vp_page page);
 void partition_vps_fini(struct synic_partition *p);
 void synic_trace(const struct synic_partition *p, uint32_t vp,
 		 const char *what, uint64_t a, uint64_t b);

@@ -4,7 +4,6 @@
  * and size -> target VP -> SynIC state -> SIM slot or the port's buffers. */
 #include "internal.h"
 
-#define NO_VP 0xFFFFFFFFu
 
 struct msg_route {
 	struct synic_partition *owner;
@@ -42,27 +41,6 @@ static bool message_params_ok(uint32_t type, uint32_t size)
 {
 	return type != HV_MSG_TYPE_NONE && type < HV_MSG_TYPE_HYPERVISOR &&
 	       size <= HV_MESSAGE_PAYLOAD_MAX;
-}
-
-static bool vp_takes_message(const struct synic_vp *v, uint8_t sint)
-{
-	return (atomic_load_explicit(&v->scontrol, memory_order_relaxed) &
-		HV_SCONTROL_ENABLE) &&
-	       (atomic_load_explicit(&v->simp, memory_order_relaxed) &
-		HV_PAGE_ENABLE) &&
-	       !(atomic_load_explicit(&v->sint[sint], memory_order_relaxed) &
-		 HV_SINT_MASKED);
-}
-
-/* Rule 8.4 with the SIM page in place of the SIEF page. */
-static uint32_t any_vp_select(const struct synic_partition *p, uint8_t sint)
-{
-	for (uint32_t i = 0; i < p->max_vps; i++) {
-		const struct synic_vp *v = vp_get(p, i);
-		if (v && vp_takes_message(v, sint))
-			return i;
-	}
-	return NO_VP;
 }
 
 /* The port may have been deleted (and its queue purged) since it was looked
@@ -110,8 +88,8 @@ static uint16_t deliver_to_guest(const struct msg_route *r, uint32_t type,
 	uint16_t st;
 
 	if (vp == HV_ANY_VP) {
-		vp = any_vp_select(r->owner, r->pi.sint);
-		if (vp == NO_VP)
+		vp = vp_select_any(r->owner, r->pi.sint, VP_PAGE_SIM);
+		if (vp == SYNIC_NO_VP)
 			return HV_STATUS_INVALID_VP_INDEX;
 	}
 	v = vp_get(r->owner, vp);

@@ -211,3 +211,25 @@ bool synic_vp_present(const struct synic_partition *p, uint32_t vp)
 {
 	return vp_get(p, vp) != NULL;
 }
+
+static bool vp_takes(const struct synic_vp *v, uint8_t sint, enum vp_page page)
+{
+	const _Atomic uint64_t *pagep = page == VP_PAGE_SIM ? &v->simp : &v->siefp;
+
+	return (atomic_load_explicit(&v->scontrol, memory_order_relaxed) &
+		HV_SCONTROL_ENABLE) &&
+	       (atomic_load_explicit(pagep, memory_order_relaxed) & HV_PAGE_ENABLE) &&
+	       !(atomic_load_explicit(&v->sint[sint], memory_order_relaxed) &
+		 HV_SINT_MASKED);
+}
+
+uint32_t vp_select_any(const struct synic_partition *p, uint8_t sint, enum vp_page page)
+{
+	for (uint32_t i = 0; i < p->max_vps; i++) {
+		const struct synic_vp *v = vp_get(p, i);
+
+		if (v && vp_takes(v, sint, page))
+			return i;
+	}
+	return SYNIC_NO_VP;
+}

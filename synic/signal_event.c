@@ -2,30 +2,6 @@
  * the hypercall layer has validated control word and input. */
 #include "internal.h"
 
-#define NO_VP 0xFFFFFFFFu
-
-static bool vp_takes_event(const struct synic_vp *v, uint8_t sint)
-{
-	return (atomic_load_explicit(&v->scontrol, memory_order_relaxed) &
-		HV_SCONTROL_ENABLE) &&
-	       (atomic_load_explicit(&v->siefp, memory_order_relaxed) &
-		HV_PAGE_ENABLE) &&
-	       !(atomic_load_explicit(&v->sint[sint], memory_order_relaxed) &
-		 HV_SINT_MASKED);
-}
-
-/* Rule 8.4: the lowest-index VP with SynIC and SIEF enabled and the target
- * SINT unmasked. */
-static uint32_t any_vp_select(const struct synic_partition *p, uint8_t sint)
-{
-	for (uint32_t i = 0; i < p->max_vps; i++) {
-		const struct synic_vp *v = vp_get(p, i);
-		if (v && vp_takes_event(v, sint))
-			return i;
-	}
-	return NO_VP;
-}
-
 static uint16_t deliver(struct synic_partition *owner, uint32_t port_id,
 			const struct port_info *pi, uint32_t flag)
 {
@@ -34,8 +10,8 @@ static uint16_t deliver(struct synic_partition *owner, uint32_t port_id,
 	if (owner->flags & SYNIC_PARTITION_ROOT)
 		return owner->seams.host_event(owner->opaque, port_id, flag);
 	if (vp == HV_ANY_VP) {
-		vp = any_vp_select(owner, pi->sint);
-		if (vp == NO_VP)
+		vp = vp_select_any(owner, pi->sint, VP_PAGE_SIEF);
+		if (vp == SYNIC_NO_VP)
 			return HV_STATUS_INVALID_VP_INDEX;
 	}
 	return sief_signal(owner, vp, pi->sint, flag);
