@@ -11,6 +11,15 @@
  *   8 NB_CPUS differs from cpus=N   9 MAX_CPUS < NB_CPUS
  *  10 RAM_SIZE != mem_upper KiB + 1 MiB
  *  11 the secondary CPUs did not all start (INIT/SIPI, all-but-self)
+ * With hv=1 on the command line (and -device hyperv-testdev), the SynIC
+ * through QEMU's hyperv-testdev, as kvm-unit-tests' hyperv_connections
+ * uses it, with polling SINTs (this guest has no IDT):
+ *  12 CPUID 0x40000000 is not "Microsoft Hv"
+ *  13 SignalEvent on the device's event connection is not SUCCESS
+ *  14 ... or its flag is not in the SIEF slot
+ *  15 PostMessage on the device's message connection is not SUCCESS
+ *  16 ... or the message did not come back into the SIM slot
+ *  17 SignalEvent after EVT_CONN_DESTROY is not INVALID_CONNECTION_ID
  * then exits with 0, or with code=N from the command line.
  */
 #include <stdint.h>
@@ -173,6 +182,92 @@ static void start_secondaries(uint32_t nb_cpus)
 	check(mb_ap_mask == want, 11, "the secondary CPUs did not all start after INIT + SIPI");
 }
 
+/* ---- the SynIC through hyperv-testdev (hv=1) ---- */
+#define HV_TESTDEV_PORT 0x3000
+#define TD_MSG_CONN_CREATE 4
+#define TD_EVT_CONN_CREATE 6
+#define TD_EVT_CONN_DESTROY 7
+#define HV_SINT 2
+#define EVT_CONN 0x11
+#define MSG_CONN 0x12
+#define MSG_TYPE 0x4d42u
+
+static uint8_t hv_page[4096] __attribute__((aligned(4096)));   /* hypercall page */
+static uint8_t hv_sief[4096] __attribute__((aligned(4096)));
+static uint8_t hv_sim[4096] __attribute__((aligned(4096)));
+static uint8_t hv_input[4096] __attribute__((aligned(4096)));
+static void *hv_page_ptr = hv_page;
+
+static void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+static void cpuid(uint32_t leaf, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(0));
+}
+
+/* x64 convention through the page: RCX control, RDX input, R8 output. */
+static uint64_t hypercall(uint64_t control, uint64_t input)
+{
+	register uint64_t r8 __asm__("r8") = 0;
+	uint64_t result;
+
+	__asm__ volatile("call *%[page]"
+			 : "=a"(result), "+c"(control), "+d"(input), "+r"(r8)
+			 : [page] "m"(hv_page_ptr)
+			 : "memory", "cc");
+	return result;
+}
+
+static void synic_ctl(uint32_t cmd, uint32_t vp, uint32_t sint, uint32_t conn)
+{
+	outl(HV_TESTDEV_PORT, conn << 24 | cmd << 16 | vp << 8 | sint);
+}
+
+static void hv_checks(void)
+{
+	uint32_t r[4];
+	uint64_t st;
+	volatile uint8_t *slot = hv_sim + 256 * HV_SINT;
+
+	cpuid(0x40000000, r);
+	check(r[1] == 0x7263694d && r[2] == 0x666f736f && r[3] == 0x76482074, 12,
+	      "CPUID 0x40000000 is not Microsoft Hv");
+	wrmsr(0x40000000, 0x1000000000000ull);                  /* GUEST_OS_ID */
+	wrmsr(0x40000001, (uintptr_t)hv_page | 1);               /* HYPERCALL */
+	wrmsr(0x40000082, (uintptr_t)hv_sief | 1);               /* SIEFP */
+	wrmsr(0x40000083, (uintptr_t)hv_sim | 1);                /* SIMP */
+	wrmsr(0x40000080, 1);                                    /* SCONTROL */
+	wrmsr(0x40000090 + HV_SINT, 0x52 | 1ull << 18);          /* polling */
+
+	synic_ctl(TD_EVT_CONN_CREATE, 0, HV_SINT, EVT_CONN);
+	st = hypercall(0x5d | 1u << 16, EVT_CONN);               /* fast, flag 0 */
+	say("SignalEvent through hyperv-testdev: status", st);
+	check(st == 0, 13, "SignalEvent on the device's connection failed");
+	check(hv_sief[256 * HV_SINT + EVT_CONN / 8] == 1u << (EVT_CONN % 8), 14,
+	      "the event flag is not in the SIEF slot");
+
+	synic_ctl(TD_MSG_CONN_CREATE, 0, HV_SINT, MSG_CONN);
+	((volatile uint32_t *)hv_input)[0] = MSG_CONN;
+	((volatile uint32_t *)hv_input)[1] = 0;
+	((volatile uint32_t *)hv_input)[2] = MSG_TYPE;
+	((volatile uint32_t *)hv_input)[3] = 8;
+	((volatile uint64_t *)hv_input)[2] = 0x1122334455667788ull;
+	st = hypercall(0x5c, (uintptr_t)hv_input);
+	say("PostMessage through hyperv-testdev: status", st);
+	check(st == 0, 15, "PostMessage on the device's connection failed");
+	check(*(volatile uint32_t *)slot == MSG_TYPE && slot[4] == 8 &&
+	      *(volatile uint64_t *)(slot + 16) == 0x1122334455667788ull, 16,
+	      "the message did not come back into the SIM slot");
+
+	synic_ctl(TD_EVT_CONN_DESTROY, 0, 0, EVT_CONN);
+	st = hypercall(0x5d | 1u << 16, EVT_CONN);
+	check(st == 0x12, 17, "SignalEvent after EVT_CONN_DESTROY is not INVALID_CONNECTION_ID");
+	puts_("mb: SynIC through hyperv-testdev ok\n");
+}
+
 void mb_main(uint32_t magic, uint32_t info_gpa)
 {
 	const struct mb_info *mbi = (const struct mb_info *)(uintptr_t)info_gpa;
@@ -217,6 +312,8 @@ void mb_main(uint32_t magic, uint32_t info_gpa)
 	if (nb > 1 && nb <= 32)
 		start_secondaries((uint32_t)nb);
 
+	if (cmdline_number(cmd, "hv") == 1)
+		hv_checks();
 	code = cmdline_number(cmd, "code");
 	puts_("mb: all checks passed\n");
 	debug_exit(code >= 0 ? (uint32_t)code : 0);
