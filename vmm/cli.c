@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cli.h"
+#include "errfmt.h"
 #include "device_options.h"
 #include "hv_options.h"
 #include "trace.h"
@@ -105,18 +106,8 @@ static const char *const qemu_words[][2] = {
 	{ "-device", "--device" },
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
+/* A refused input: one line in err, and -EINVAL. */
+#define fail(...) errfmt(-EINVAL, __VA_ARGS__)
 
 int cli_parse_size(const char *s, unsigned long long *bytes)
 {

@@ -1,27 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "device_options.h"
+#include "errfmt.h"
 #include "debug_exit.h"
 #include "hv_testdev.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
+/* A refused input: one line in err, and -EINVAL. */
+#define fail(...) errfmt(-EINVAL, __VA_ARGS__)
 
 /* A device type: its defaults, and a parser for one KEY=VALUE. */
 struct device_type {

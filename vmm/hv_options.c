@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "hv_options.h"
+#include "errfmt.h"
 #include "hv.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,18 +26,8 @@ static const struct {
 };
 #define NR_PRIVILEGES (sizeof(privilege_names) / sizeof(privilege_names[0]))
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
+/* A refused input: one line in err, and -EINVAL. */
+#define fail(...) errfmt(-EINVAL, __VA_ARGS__)
 
 uint64_t hv_default_privileges(void)
 {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "loader.h"
+#include "errfmt.h"
 #include "multiboot.h"
 #include "testdev_abi.h"
 
@@ -7,7 +8,6 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,18 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int bad(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -ENOEXEC;
-}
+/* A refused input: one line in err, and -ENOEXEC. */
+#define bad(...) errfmt(-ENOEXEC, __VA_ARGS__)
 
 static int read_all(int fd, void *buf, size_t size)
 {

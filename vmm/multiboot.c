@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "multiboot.h"
+#include "errfmt.h"
 #include "kvm.h"
 
 #include <errno.h>
 #include <linux/kvm.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,18 +16,8 @@
 #define MB_HEADER_LEN 12
 #define LOADER_NAME "synvmm"
 
-static int bad(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -ENOEXEC;
-}
+/* A refused input: one line in err, and -ENOEXEC. */
+#define bad(...) errfmt(-ENOEXEC, __VA_ARGS__)
 
 static uint32_t le32_at(const uint8_t *p)
 {
