@@ -29,6 +29,7 @@ mb_start:
 	movl $stack_top, %esp
 	movl %eax, %edi                 /* mb_main's arguments, kept in */
 	movl %ebx, %esi                 /* registers long mode preserves */
+	call hv32_probe
 	call build_page_tables
 	movl $pml4, %eax
 	movl %eax, %cr3
@@ -44,6 +45,80 @@ mb_start:
 	movl %eax, %cr0
 	lgdt gdt64_desc
 	ljmp $0x08, $start64
+
+/*
+ * The 32-bit hypercall convention, while still in 32-bit protected mode:
+ * on a Hyper-V CPU, enable a hypercall page and make three fast
+ * HvCallSignalEvent calls through it (control EDX:EAX, input EBX:ECX =
+ * FlagNumber:ConnectionId); keep each result (EDX:EAX) and whether ECX,
+ * EBX, ESI, EDI and EBP came back unchanged, for mb_main to judge (hv32=1).
+ * Run with a connection 0x13 to a one-flag event port on VP 0, SynIC off:
+ *   conn 0x13 flag 0 -> INVALID_SYNIC_STATE (the connection came from ECX)
+ *   conn 0x13 flag 5 -> INVALID_PARAMETER   (the flag came from EBX)
+ *   conn 0x99 flag 0 -> INVALID_CONNECTION_ID
+ */
+hv32_probe:
+	pushl %edi
+	pushl %esi
+	pushl %ebx
+	pushl %ebp
+	movl $0x40000000, %eax
+	cpuid
+	cmpl $0x7263694d, %ebx          /* "Micr" */
+	jne 9f
+	movl $0x40000000, %ecx          /* GUEST_OS_ID */
+	xorl %eax, %eax
+	movl $0x10000, %edx
+	wrmsr
+	movl $0x40000001, %ecx          /* HYPERCALL: on, at hv32_page */
+	movl $hv32_page + 1, %eax
+	xorl %edx, %edx
+	wrmsr
+	movl $0x13, %ecx
+	xorl %ebx, %ebx
+	call hv32_call
+	movl %eax, hv32_result
+	movl %edx, hv32_result + 4
+	movl $0x13, %ecx
+	movl $5, %ebx
+	call hv32_call
+	movl %eax, hv32_result + 8
+	movl %edx, hv32_result + 12
+	movl $0x99, %ecx
+	xorl %ebx, %ebx
+	call hv32_call
+	movl %eax, hv32_result + 16
+	movl %edx, hv32_result + 20
+	movl $1, hv32_ran
+9:	popl %ebp
+	popl %ebx
+	popl %esi
+	popl %edi
+	ret
+
+/* One call: ECX = connection, EBX = flag; EDX:EAX = the result. A register
+ * the call changed (other than EDX:EAX) clears hv32_regs_ok. */
+hv32_call:
+	movl %ecx, hv32_saved
+	movl %ebx, hv32_saved + 4
+	movl $0x1005d, %eax             /* HvCallSignalEvent, fast */
+	xorl %edx, %edx
+	movl $0x51515151, %esi
+	movl $0xd1d1d1d1, %edi
+	movl $0xb0b0b0b0, %ebp
+	call hv32_page
+	cmpl hv32_saved, %ecx
+	jne 1f
+	cmpl hv32_saved + 4, %ebx
+	jne 1f
+	cmpl $0x51515151, %esi
+	jne 1f
+	cmpl $0xd1d1d1d1, %edi
+	jne 1f
+	cmpl $0xb0b0b0b0, %ebp
+	je 2f
+1:	movl $0, hv32_regs_ok
+2:	ret
 
 /* pml4[0] -> pdpt, pdpt[0..3] -> pd[0..3], pd: 2048 2 MiB pages. */
 build_page_tables:
@@ -134,9 +209,20 @@ gdt32_end:
 	.globl mb_ap_mask
 mb_ap_mask:
 	.long 0
+	.globl hv32_ran, hv32_result, hv32_regs_ok
+hv32_ran:
+	.long 0
+hv32_regs_ok:
+	.long 1
+hv32_saved:
+	.long 0, 0
+hv32_result:
+	.long 0, 0, 0, 0, 0, 0
 
 	.section .bss.pagetables, "aw", @nobits
 	.balign 4096
+hv32_page:
+	.skip 4096
 pml4:	.skip 4096
 pdpt:	.skip 4096
 pd:	.skip 4 * 4096

@@ -20,6 +20,10 @@
  *  15 PostMessage on the device's message connection is not SUCCESS
  *  16 ... or the message did not come back into the SIM slot
  *  17 SignalEvent after EVT_CONN_DESTROY is not INVALID_CONNECTION_ID
+ * With hv32=1: the three 32-bit-convention calls entry.S made before long
+ * mode (hv32_probe) got the statuses it expects:
+ *  18 they did not run (no Hyper-V CPUID)   19 a status is wrong
+ *  20 a register other than EDX:EAX changed
  * then exits with 0, or with code=N from the command line.
  */
 #include <stdint.h>
@@ -182,6 +186,23 @@ static void start_secondaries(uint32_t nb_cpus)
 	check(mb_ap_mask == want, 11, "the secondary CPUs did not all start after INIT + SIPI");
 }
 
+/* ---- the 32-bit hypercall convention (entry.S, hv32=1) ---- */
+extern volatile uint32_t hv32_ran, hv32_regs_ok, hv32_result[6];
+
+static void hv32_checks(void)
+{
+	static const uint32_t want[3] = { 0x18, 0x5, 0x12 };
+
+	check(hv32_ran == 1, 18, "the 32-bit hypercalls did not run (no Hyper-V CPUID)");
+	for (int i = 0; i < 3; i++) {
+		say("32-bit SignalEvent: EAX", hv32_result[2 * i]);
+		check(hv32_result[2 * i] == want[i] && hv32_result[2 * i + 1] == 0, 19,
+		      "a 32-bit SignalEvent's EDX:EAX is not the status expected");
+	}
+	check(hv32_regs_ok == 1, 20, "a 32-bit hypercall changed a register other than EDX:EAX");
+	puts_("mb: 32-bit hypercall convention ok\n");
+}
+
 /* ---- the SynIC through hyperv-testdev (hv=1) ---- */
 #define HV_TESTDEV_PORT 0x3000
 #define TD_MSG_CONN_CREATE 4
@@ -312,6 +333,8 @@ void mb_main(uint32_t magic, uint32_t info_gpa)
 	if (nb > 1 && nb <= 32)
 		start_secondaries((uint32_t)nb);
 
+	if (cmdline_number(cmd, "hv32") == 1)
+		hv32_checks();
 	if (cmdline_number(cmd, "hv") == 1)
 		hv_checks();
 	code = cmdline_number(cmd, "code");
