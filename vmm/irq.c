@@ -269,11 +269,13 @@ void irq_before_run(struct vcpu *v)
 			     hlt_done ? " (past a HLT it completed)" : "");
 }
 
+/* What ends HLT: an interrupt it may take, an NMI, or an INIT (which no
+ * flag blocks; the main loop then resets the vCPU to wait for SIPI). */
 static bool can_wake(struct vcpu *v, struct lapic *l, bool if_on)
 {
 	timer_tick_if_due(l);
 	return machine_stopping(v->m) || (if_on && lapic_has_pending(l)) ||
-	       (!if_on && atomic_load(&l->nmi_pending));
+	       (!if_on && atomic_load(&l->nmi_pending)) || atomic_load(&v->startup_check);
 }
 
 static void wait_for_wake(struct vcpu *v, struct lapic *l)

@@ -176,6 +176,44 @@ gdt32_desc:
 	.long gdt32
 sipi_end:
 
+/*
+ * hvreal=1: a CPU in real mode calls the hypercall page. mb_main puts the
+ * page at physical 0x2000 and this stub at 0x1000 (SIPI vector 1: CS =
+ * 0x100), so one 64 KiB segment holds both and the page's near `ret` would
+ * come back here. A hypercall from real mode must raise #UD: the handler
+ * installed in IVT[6] writes 0x55 at physical 0x1ffc; a return from the
+ * call writes 0xaa instead.
+ */
+	.globl mb_install_realmode_stub
+	.code64
+mb_install_realmode_stub:
+	cld
+	leaq rm_entry(%rip), %rsi
+	movl $0x1000, %edi
+	movl $(rm_end - rm_entry), %ecx
+	rep movsb
+	ret
+
+	.code16
+rm_entry:
+	cli
+	xorw %ax, %ax
+	movw %ax, %ds
+	movw %ax, %ss
+	movw $0x0ff0, %sp
+	movw $(rm_ud - rm_entry), 0x18  /* IVT[6] = 0x0100:rm_ud */
+	movw $0x0100, 0x1a
+	movw $0x1000, %ax               /* the hypercall page: 0x100:0x1000 */
+	call *%ax
+	movb $0xaa, 0x1ffc               /* it returned: no #UD */
+	jmp 5f
+rm_ud:
+	movb $0x55, 0x1ffc
+5:	cli
+	hlt
+	jmp 5b
+rm_end:
+
 	.code32
 ap_start32:
 	movl $0x10, %eax

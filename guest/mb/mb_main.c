@@ -24,6 +24,9 @@
  * mode (hv32_probe) got the statuses it expects:
  *  18 they did not run (no Hyper-V CPUID)   19 a status is wrong
  *  20 a register other than EDX:EAX changed
+ * With hvreal=1 (-smp 2): the second CPU, restarted by INIT/SIPI into a
+ * real-mode stub (entry.S), calls the hypercall page:
+ *  21 it did not take #UD (the call returned, or nothing happened)
  * then exits with 0, or with code=N from the command line.
  */
 #include <stdint.h>
@@ -289,6 +292,27 @@ static void hv_checks(void)
 	puts_("mb: SynIC through hyperv-testdev ok\n");
 }
 
+/* ---- a hypercall from real mode (hvreal=1) ---- */
+void mb_install_realmode_stub(void);
+#define ICR_STARTUP_1 0x4601u /* vector 1: the stub at 0x1000 */
+
+static void hvreal_checks(void)
+{
+	volatile uint8_t *marker = (volatile uint8_t *)(uintptr_t)0x1ffc;
+
+	wrmsr(0x40000000, 0x1000000000000ull);           /* GUEST_OS_ID */
+	wrmsr(0x40000001, 0x2000 | 1);                   /* HYPERCALL at 0x2000 */
+	mb_install_realmode_stub();
+	*marker = 0;
+	apic_ipi(ICR_ALL_BUT_SELF | ICR_INIT_ASSERT);    /* back to wait-for-SIPI */
+	apic_ipi(ICR_ALL_BUT_SELF | ICR_STARTUP_1);
+	for (uint32_t i = 0; i < 20000000 && *marker == 0; i++)
+		__asm__ volatile("pause");
+	say("real-mode hypercall: marker", *marker);
+	check(*marker == 0x55, 21, "a hypercall from real mode did not raise #UD");
+	puts_("mb: real-mode hypercall raised #UD\n");
+}
+
 void mb_main(uint32_t magic, uint32_t info_gpa)
 {
 	const struct mb_info *mbi = (const struct mb_info *)(uintptr_t)info_gpa;
@@ -335,6 +359,8 @@ void mb_main(uint32_t magic, uint32_t info_gpa)
 
 	if (cmdline_number(cmd, "hv32") == 1)
 		hv32_checks();
+	if (cmdline_number(cmd, "hvreal") == 1 && nb > 1)
+		hvreal_checks();
 	if (cmdline_number(cmd, "hv") == 1)
 		hv_checks();
 	code = cmdline_number(cmd, "code");
