@@ -112,10 +112,17 @@ static struct synic_partition *fx_partition(struct fx *f, uint64_t id,
 		.flags = flags, .opaque = &f->vmm,
 		.seams = (flags & SYNIC_PARTITION_ROOT) ? &fake_root_seams : &fake_seams,
 	};
+
+	return fx_active_partition(f->s, &cfg);
+}
+
+struct synic_partition *fx_active_partition(struct synic *s,
+					    const struct synic_partition_config *cfg)
+{
 	struct synic_partition *p = NULL;
 
-	assert_int_equal(synic_partition_create(f->s, &cfg, &p), 0);
-	for (uint32_t i = 0; i < nvps; i++)
+	assert_int_equal(synic_partition_create(s, cfg, &p), 0);
+	for (uint32_t i = 0; i < cfg->max_vps; i++)
 		assert_int_equal(synic_vp_add(p, i), 0);
 	assert_int_equal(synic_partition_set_state(p, SYNIC_PS_ACTIVE), 0);
 	return p;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fx_partition.h"
 #include "synic.h"
 
 #define RAM_SIZE   (1u << 20)           /* guest RAM is GPA [0, 1 MiB) */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fx_partition.h"
 #include "synic.h"
 
 #define RAM       (64u * 4096u)
@@ -142,13 +143,8 @@ static struct synic_partition *mk(struct storm *st, uint64_t id, uint32_t nvps)
 	struct synic_partition_config c = {
 		.id = id, .max_vps = nvps, .privileges = ~0ull, .seams = &seams,
 	};
-	struct synic_partition *p;
 
-	assert_int_equal(synic_partition_create(st->s, &c, &p), 0);
-	for (uint32_t v = 0; v < nvps; v++)
-		assert_int_equal(synic_vp_add(p, v), 0);
-	assert_int_equal(synic_partition_set_state(p, SYNIC_PS_ACTIVE), 0);
-	return p;
+	return fx_active_partition(st->s, &c);
 }
 
 static void storm_setup(struct storm *st)
