@@ -31,14 +31,10 @@ static int td_conn_create(void *ctx, bool message, uint8_t vp, uint8_t sint, uin
 		.base_flag = message ? 0 : conn,
 		.flag_count = message ? 0 : 1,
 	};
-	uint16_t st = synic_port_create(m->hv.synic, &pp);
-
-	if (st == HV_STATUS_SUCCESS)
-		st = synic_connect(m->hv.synic, HV_GUEST_PARTITION_ID, conn, HV_GUEST_PARTITION_ID,
-				   pp.port_id);
-	else
+	if (synic_port_create(m->hv.synic, &pp) != HV_STATUS_SUCCESS)
 		return -EINVAL;
-	if (st != HV_STATUS_SUCCESS) {
+	if (synic_connect(m->hv.synic, HV_GUEST_PARTITION_ID, conn, HV_GUEST_PARTITION_ID,
+			  pp.port_id) != HV_STATUS_SUCCESS) {
 		synic_port_delete(m->hv.synic, HV_GUEST_PARTITION_ID, pp.port_id);
 		return -EEXIST; /* the connection id is a --connection's */
 	}
